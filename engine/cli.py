@@ -1,0 +1,154 @@
+"""The ``gotdata`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from gotdata import registry
+from gotdata.corpus import CorpusError
+from gotdata.recipe import RecipeError, load_recipe, parse_recipe
+from gotdata.run import OutputConflict, RunOptions, render
+from gotdata.shard_task import RunawayRejects
+
+
+def _param(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
+    try:
+        parsed = yaml.safe_load(value) if value else ""
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip(), parsed
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gotdata", description="Synthetic OCR training data engine.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("render", help="render samples into WebDataset shards")
+    r.add_argument("recipe", nargs="?", help="YAML recipe; or describe a one-renderer run with --renderer")
+    r.add_argument("--renderer", help="renderer name (see `gotdata renderers`)")
+    r.add_argument("--n", help="number of samples: 2000, 500k, 1.5m")
+    r.add_argument("--out", help="output folder for shards and manifest.json")
+    r.add_argument("--seed", type=int, help="recipe seed (default 0)")
+    r.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Ray workers; 0 renders in-process")
+    r.add_argument("--shard-size", help="samples per shard (default 1000)")
+    r.add_argument("--image-format", choices=["png", "jpg"], help="image encoding (default png)")
+    r.add_argument("--param", action="append", type=_param, default=[], metavar="KEY=VALUE",
+                   help="renderer parameter, repeatable")
+    r.add_argument("--corpus", action="append", default=[], metavar="PATH",
+                   help="corpus file, folder or glob, repeatable")
+    r.add_argument("--prefix", help="shard file-name prefix")
+    r.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
+    r.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar or summary")
+
+    ls = sub.add_parser("renderers", help="list registered renderers and their parameters")
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _recipe_from_args(args: argparse.Namespace):
+    overrides = {k: v for k, v in {
+        "n": args.n, "seed": args.seed, "shard_size": args.shard_size, "image_format": args.image_format,
+    }.items() if v is not None}
+    if args.recipe:
+        if args.renderer or args.param or args.corpus:
+            raise RecipeError("command line", [("--renderer/--param/--corpus",
+                                                "describe a one-renderer run; with a recipe, edit the recipe")])
+        recipe = load_recipe(args.recipe)
+        if overrides or args.prefix:
+            data = recipe.model_dump(mode="json") | overrides
+            if args.prefix:
+                data["output"]["prefix"] = args.prefix
+            recipe = parse_recipe(data, f"{args.recipe} (with command-line overrides)")
+        return recipe
+    if not args.renderer:
+        raise RecipeError("command line", [("recipe", "give a recipe file or --renderer NAME")])
+    component = {"renderer": args.renderer, "params": dict(args.param), "corpus": args.corpus}
+    data = {"components": [component], "output": {"prefix": args.prefix} if args.prefix else {}} | overrides
+    data.setdefault("n", "1000")
+    try:
+        return parse_recipe(data, "command line", base_dir=Path.cwd())
+    except RecipeError as err:
+        renamed = [(w.replace("components[0].params.", "--param ").replace("components[0].", "--"), m)
+                   for w, m in err.problems]
+        raise RecipeError("command line", renamed) from None
+
+
+def cmd_render(args: argparse.Namespace, console: Console) -> int:
+    recipe = _recipe_from_args(args)
+    out = args.out or recipe.output.dir
+    if not out:
+        raise RecipeError("command line", [("--out", "no output folder: pass --out DIR or set output.dir")])
+    if args.workers < 0:
+        raise RecipeError("command line", [("--workers", "expected 0 (in-process) or more")])
+    options = RunOptions(Path(out), args.workers, args.ray_address, args.overwrite, not args.no_progress)
+    report = render(recipe, options, console)
+    console.print(f"shards: {report.shard_pattern()}")
+    console.print(f"manifest: {report.out_dir / 'manifest.json'}")
+    return 0
+
+
+def _renderer_rows() -> list[dict[str, Any]]:
+    rows = []
+    for name in registry.names():
+        cls = registry.get(name)
+        params = []
+        for field_name, info in cls.Params.model_fields.items():
+            annotation = getattr(info.annotation, "__name__", None) or str(info.annotation)
+            params.append({"name": field_name, "type": annotation.replace("typing.", ""),
+                           "default": info.get_default(call_default_factory=True),
+                           "help": info.description or ""})
+        rows.append({"name": name, "version": cls.version, "format": cls.target_format, "prompt": cls.prompt,
+                     "description": cls.description, "corpus": cls.corpus_help, "params": params})
+    return rows
+
+
+def cmd_renderers(args: argparse.Namespace, console: Console) -> int:
+    rows = _renderer_rows()
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return 0
+    for row in rows:
+        table = Table(title=f"{row['name']} {row['version']}: {row['description']}", title_justify="left",
+                      caption=f"target format: {row['format']}   prompt: {row['prompt']!r}   corpus: {row['corpus']}",
+                      caption_justify="left")
+        for column in ("parameter", "type", "default", "meaning"):
+            table.add_column(column)
+        for p in row["params"]:
+            table.add_row(p["name"], p["type"], repr(p["default"]), p["help"])
+        console.print(table)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(stderr=True)
+    handlers = {"render": cmd_render, "renderers": cmd_renderers}
+    try:
+        return handlers[args.command](args, Console() if args.command == "renderers" else console)
+    except (RecipeError, CorpusError, OutputConflict) as err:
+        console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
+        return 2
+    except RunawayRejects as err:
+        console.print(f"[red]run stopped:[/red] {escape(str(err))}", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        console.print("interrupted: finished shards are kept; run the same command again to resume")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Executors run shard tasks: Ray by default, in-process (``--workers 0``) for debugging.
+
+Both call ``on_progress(shard, done, rejected)`` while shards render and ``on_done(result)`` once per
+finished shard, in the driver process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+
+from gotdata.shard_task import Reporter, ShardResult, ShardSpec, render_shard
+
+OnDone = Callable[[ShardResult], None]
+
+
+class InProcessExecutor:
+    def run(self, specs: Sequence[ShardSpec], on_progress: Reporter, on_done: OnDone) -> None:
+        for spec in specs:
+            on_done(render_shard(spec, report=on_progress))
+
+
+class RayExecutor:
+    """Runs one Ray task per shard with a few shards in flight, so memory does not grow with n.
+
+    A worker that dies (segfault, OOM kill) makes Ray retry its shard; the partial file it left
+    behind has a per-process temporary name and is cleaned up by the next run.
+    """
+
+    POLL_SECONDS = 0.25
+    MAX_RETRIES = 3
+
+    def __init__(self, workers: int, address: str | None = None):
+        self.workers = workers
+        self.address = address
+
+    def run(self, specs: Sequence[ShardSpec], on_progress: Reporter, on_done: OnDone) -> None:
+        import ray
+
+        started_here = not ray.is_initialized()
+        if started_here:
+            self._init(ray)
+        try:
+            self._run(ray, specs, on_progress, on_done)
+        finally:
+            if started_here:
+                ray.shutdown()
+
+    def _init(self, ray) -> None:
+        env = {k: v for k, v in os.environ.items() if k.startswith("GOTDATA_")}
+        options = dict(
+            include_dashboard=False,
+            logging_level=logging.WARNING,
+            log_to_driver=True,
+            runtime_env={"env_vars": env} if env else None,
+        )
+        if self.address:
+            ray.init(address=self.address, **options)
+        else:
+            # Results are tiny records, so a small object store is plenty.
+            ray.init(num_cpus=self.workers, object_store_memory=128 * 1024**2, **options)
+
+    def _run(self, ray, specs, on_progress: Reporter, on_done: OnDone) -> None:
+        tracker = ray.remote(num_cpus=0)(_Tracker).remote()
+        task = ray.remote(num_cpus=1, max_retries=self.MAX_RETRIES)(_render_remote)
+        queue = list(specs)
+        in_flight: dict = {}
+        limit = max(2, 2 * self.workers)
+        try:
+            while queue or in_flight:
+                while queue and len(in_flight) < limit:
+                    spec = queue.pop(0)
+                    in_flight[task.remote(spec, tracker)] = spec
+                ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=self.POLL_SECONDS)
+                for shard, (done, rejected) in ray.get(tracker.snapshot.remote()).items():
+                    on_progress(shard, done, rejected)
+                for ref in ready:
+                    in_flight.pop(ref)
+                    on_done(ray.get(ref))
+        except ray.exceptions.RayTaskError as err:
+            for ref in in_flight:
+                ray.cancel(ref, force=True)
+            # Re-raise the renderer-side error itself (e.g. RunawayRejects) with its own message.
+            raise (err.cause if isinstance(err.cause, Exception) else err) from None
+
+
+class _Tracker:
+    """Live per-shard progress; a retried shard simply overwrites its own entry."""
+
+    def __init__(self):
+        self.state: dict[int, tuple[int, int]] = {}
+
+    def report(self, shard: int, done: int, rejected: int) -> None:
+        self.state[shard] = (done, rejected)
+
+    def snapshot(self) -> dict[int, tuple[int, int]]:
+        state, self.state = self.state, {}
+        return state
+
+
+def _render_remote(spec: ShardSpec, tracker) -> ShardResult:
+    last = [0.0]
+
+    def report(shard: int, done: int, rejected: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.2:
+            last[0] = now
+            tracker.report.remote(shard, done, rejected)
+
+    return render_shard(spec, report=report)

@@ -1,0 +1,92 @@
+"""Live progress (samples/s, ETA, rejects) and the end-of-run summary, drawn with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from gotdata.manifest import Manifest
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f} samples/s" if speed else "- samples/s", style="cyan")
+
+
+class RunProgress:
+    """Tracks per-shard partial counts so that retried shards are never counted twice."""
+
+    def __init__(self, total: int, already_done: int, console: Console, enabled: bool = True):
+        self.base = already_done
+        self.partial: dict[int, tuple[int, int]] = {}
+        self.finished_rejects = 0
+        self.progress = Progress(
+            TextColumn("[bold]rendering"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _RateColumn(),
+            TextColumn("elapsed"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TextColumn("rejects {task.fields[rejects]}"),
+            console=console,
+            disable=not enabled,
+        )
+        self.task = self.progress.add_task("render", total=total, completed=already_done, rejects=0)
+
+    def __enter__(self) -> RunProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def shard_progress(self, shard: int, done: int, rejected: int) -> None:
+        self.partial[shard] = (done, rejected)
+        self._refresh()
+
+    def shard_done(self, shard: int, samples: int, rejected: int) -> None:
+        self.partial.pop(shard, None)
+        self.base += samples
+        self.finished_rejects += rejected
+        self._refresh()
+
+    def _refresh(self) -> None:
+        done = self.base + sum(d for d, _ in self.partial.values())
+        rejects = self.finished_rejects + sum(r for _, r in self.partial.values())
+        self.progress.update(self.task, completed=done, rejects=rejects)
+
+
+def summary_table(manifest: Manifest, seconds: float, rendered_now: int) -> Table:
+    totals = manifest.totals()
+    table = Table(title="gotdata render summary", show_lines=False)
+    table.add_column("component")
+    table.add_column("samples", justify="right")
+    table.add_column("rejects", justify="right")
+    table.add_column("reasons")
+    for name, count in sorted(totals["components"].items()):
+        reasons = totals["rejects"].get(name, {})
+        table.add_row(
+            name,
+            f"{count:,}",
+            f"{sum(reasons.values()):,}",
+            ", ".join(f"{r} {c}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1])) or "-",
+        )
+    rate = rendered_now / seconds if seconds > 0 else 0.0
+    table.caption = (
+        f"{totals['samples']:,} samples in {len(manifest.shards)}/{manifest.num_shards} shards; "
+        f"this run rendered {rendered_now:,} in {seconds:,.1f}s ({rate:,.1f} samples/s)"
+    )
+    return table

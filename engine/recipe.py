@@ -1,0 +1,186 @@
+"""Recipes: what to render, validated before anything is written.
+
+A recipe mixes components (renderer + params + corpus + weight or exact count) under one seed.
+Errors name the source (file or command line), the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from gotdata import registry
+from gotdata.corpus import CorpusError, resolve_paths
+from gotdata.numbers import parse_count
+
+IMAGE_FORMATS = ("png", "jpg")
+
+
+class RecipeError(ValueError):
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: invalid recipe"] + [f"  {where}: {what}" for where, what in problems]
+        super().__init__("\n".join(lines))
+
+
+def _count(value: Any) -> Any:
+    return parse_count(value) if isinstance(value, str | int) and not isinstance(value, bool) else value
+
+
+# Sample counts accept human numbers: 2000, 20_000, 500k, 1.5m.
+HumanCount = Annotated[int, BeforeValidator(_count)]
+
+
+class Component(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", pattern=r"^[A-Za-z0-9_.-]*$", description="unique label; defaults to renderer")
+    renderer: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    corpus: list[str] = Field(default_factory=list, description="files, folders or globs")
+    weight: float | None = Field(None, gt=0)
+    count: HumanCount | None = Field(None, gt=0)
+
+    @field_validator("corpus", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Component:
+        if self.weight is not None and self.count is not None:
+            raise ValueError("give either weight or count, not both")
+        if not self.name:
+            self.name = self.renderer
+        return self
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dir: str | None = None
+    prefix: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+class Recipe(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = 0
+    n: HumanCount | None = Field(None, gt=0, description="total samples; optional when every component has a count")
+    shard_size: HumanCount = Field(1000, gt=0)
+    image_format: Literal["png", "jpg"] = "png"
+    png_compress_level: int = Field(1, ge=0, le=9)
+    jpeg_quality: int = Field(90, ge=1, le=100)
+    max_attempts: int = Field(25, ge=1, description="attempts per index before the run stops")
+    output: Output = Field(default_factory=Output)
+    components: list[Component] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Recipe:
+        names = [c.name for c in self.components]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"component names must be unique; give each a distinct name: {duplicates}")
+        fixed = sum(c.count or 0 for c in self.components)
+        weighted = [c for c in self.components if c.count is None]
+        if self.n is None:
+            if weighted:
+                raise ValueError("n is required unless every component has a count")
+            self.n = fixed
+        elif fixed > self.n or (not weighted and fixed != self.n):
+            raise ValueError(f"component counts add up to {fixed}, which does not fit n={self.n}")
+        return self
+
+    def component_totals(self) -> list[int]:
+        """Exact samples per component: counts as given, the rest split by weight (largest remainder)."""
+        assert self.n is not None
+        remaining = self.n - sum(c.count or 0 for c in self.components)
+        weights = [(c.weight or 1.0) if c.count is None else 0.0 for c in self.components]
+        total_weight = sum(weights)
+        shares = [remaining * w / total_weight if total_weight else 0.0 for w in weights]
+        totals = [c.count if c.count is not None else int(s) for c, s in zip(self.components, shares)]
+        leftover = self.n - sum(totals)
+        by_fraction = sorted(range(len(shares)), key=lambda i: (-(shares[i] - int(shares[i])), i))
+        for i in [i for i in by_fraction if weights[i] > 0][:leftover]:
+            totals[i] += 1
+        return totals
+
+    @property
+    def num_shards(self) -> int:
+        assert self.n is not None
+        return -(-self.n // self.shard_size)
+
+    def fingerprint(self, renderer_versions: dict[str, str]) -> str:
+        """Identity of the output: everything that changes shard bytes (not where they are written)."""
+        body = self.model_dump(mode="json", exclude={"output": {"dir"}})
+        body["renderer_versions"] = renderer_versions
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _problems(err: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
+    problems = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if p not in ("function-after", "function-before"))
+        where = _where(loc)
+        where = f"{prefix}.{where}" if prefix and loc else (prefix or where)
+        message = e["msg"].removeprefix("Value error, ")
+        if e["type"] not in ("missing", "value_error", "extra_forbidden"):
+            message += f" (got {e['input']!r})"
+        problems.append((where, message))
+    return problems
+
+
+def parse_recipe(data: Any, source: str, base_dir: Path | None = None) -> Recipe:
+    """Validate raw recipe data, its renderers, their parameters and corpus paths."""
+    if not isinstance(data, dict):
+        raise RecipeError(source, [("(top level)", f"expected a mapping of fields, got {type(data).__name__}")])
+    try:
+        recipe = Recipe.model_validate(data)
+    except ValidationError as err:
+        raise RecipeError(source, _problems(err)) from None
+    problems: list[tuple[str, str]] = []
+    for i, comp in enumerate(recipe.components):
+        where = f"components[{i}]"
+        try:
+            cls = registry.get(comp.renderer)
+        except (LookupError, TypeError) as err:
+            problems.append((f"{where}.renderer", str(err)))
+            continue
+        try:
+            comp.params = cls.parse_params(comp.params).model_dump(mode="json")
+        except ValidationError as err:
+            problems.extend(_problems(err, f"{where}.params"))
+        try:
+            comp.corpus = [str(p) for p in resolve_paths(comp.corpus, base_dir)] if comp.corpus else []
+        except CorpusError as err:
+            problems.append((f"{where}.corpus", str(err)))
+    if problems:
+        raise RecipeError(source, problems)
+    return recipe
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise RecipeError(str(path), [("(file)", f"cannot read: {err.strerror}")]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        raise RecipeError(str(path), [(where, f"not valid YAML: {getattr(err, 'problem', err)}")]) from None
+    return parse_recipe(data, str(path), base_dir=path.parent)

@@ -1,0 +1,138 @@
+"""One render run: check the output folder, plan missing shards, execute, keep the manifest current."""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from rich.console import Console
+
+import gotdata
+from gotdata import registry
+from gotdata.executors import InProcessExecutor, RayExecutor
+from gotdata.manifest import Manifest, ShardRecord, load_manifest
+from gotdata.progress import RunProgress, summary_table
+from gotdata.recipe import Recipe
+from gotdata.shard_task import TMP_MARKER, ShardResult, ShardSpec, load_component, shard_name
+
+
+class OutputConflict(RuntimeError):
+    """The output folder holds shards of a different recipe."""
+
+
+@dataclass
+class RunOptions:
+    out_dir: Path
+    workers: int = 2  # 0: render in this process
+    ray_address: str | None = None
+    overwrite: bool = False
+    progress: bool = True
+
+
+@dataclass
+class RunReport:
+    out_dir: Path
+    manifest: Manifest
+    rendered_shards: int
+    rendered_samples: int
+    seconds: float
+
+    def shard_pattern(self) -> str:
+        last = self.manifest.num_shards - 1
+        return str(self.out_dir / f"{self.manifest.prefix}-{{{0:06d}..{last:06d}}}.tar")
+
+
+def default_prefix(recipe: Recipe) -> str:
+    if recipe.output.prefix:
+        return recipe.output.prefix
+    if len(recipe.components) == 1:
+        cls = registry.get(recipe.components[0].renderer)
+        return cls.shard_prefix or cls.name
+    return "mix"
+
+
+def _versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
+    """(renderer versions, which define the output; every version worth recording)."""
+    classes = {c.renderer: registry.get(c.renderer) for c in recipe.components}
+    renderers = {name: cls.version for name, cls in sorted(classes.items())}
+    recorded = {"gotdata": gotdata.__version__, "python": platform.python_version()}
+    for lib in ("webdataset", "pillow", "numpy"):
+        try:
+            recorded[lib] = version(lib)
+        except PackageNotFoundError:
+            pass
+    for name, cls in classes.items():
+        recorded[f"renderer:{name}"] = cls.version
+        recorded.update(cls.dependency_versions())
+    return renderers, dict(sorted(recorded.items()))
+
+
+def _prepare_output(out_dir: Path, fingerprint: str, overwrite: bool) -> Manifest | None:
+    existing = load_manifest(out_dir) if out_dir.exists() else None
+    if existing is not None and existing.fingerprint != fingerprint:
+        if not overwrite:
+            raise OutputConflict(
+                f"{out_dir} holds shards of a different recipe (seed, size, components, parameters or "
+                "renderer versions differ). Pass --overwrite to replace them, or choose another --out."
+            )
+        for path in out_dir.glob(f"{existing.prefix}-*.tar*"):
+            path.unlink()
+        existing = None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in out_dir.glob(f"*.tar{TMP_MARKER}*"):  # partial shards of an interrupted run
+        leftover.unlink()
+    return existing
+
+
+def render(recipe: Recipe, options: RunOptions, console: Console | None = None) -> RunReport:
+    console = console or Console(stderr=True)
+    for component in recipe.components:  # unusable corpora fail here, before anything is written
+        load_component(component)
+    renderer_versions, recorded_versions = _versions(recipe)
+    fingerprint = recipe.fingerprint(renderer_versions)
+    out_dir = options.out_dir.resolve()
+    manifest = _prepare_output(out_dir, fingerprint, options.overwrite) or Manifest(
+        fingerprint=fingerprint,
+        recipe=recipe.model_dump(mode="json"),
+        versions=recorded_versions,
+        prefix=default_prefix(recipe),
+        n=recipe.n or 0,
+        num_shards=recipe.num_shards,
+    )
+    missing = [k for k in range(recipe.num_shards) if not manifest.is_done(k, out_dir)]
+    for k in missing:
+        manifest.shards.pop(Manifest.key(k), None)
+    manifest.complete = False
+    manifest.save(out_dir)
+
+    specs = [ShardSpec(recipe=recipe, out_dir=str(out_dir), prefix=manifest.prefix, shard=k) for k in missing]
+    executor = RayExecutor(options.workers, options.ray_address) if options.workers > 0 else InProcessExecutor()
+    already = sum(r.samples for r in manifest.shards.values())
+    started = time.perf_counter()
+    rendered = 0
+
+    with RunProgress(recipe.n or 0, already, console, enabled=options.progress) as progress:
+
+        def on_done(result: ShardResult) -> None:
+            nonlocal rendered
+            manifest.shards[Manifest.key(result.shard)] = ShardRecord.model_validate(asdict(result))
+            manifest.shards = dict(sorted(manifest.shards.items()))
+            manifest.save(out_dir)
+            rendered += result.samples
+            progress.shard_done(result.shard, result.samples, sum(sum(r.values()) for r in result.rejects.values()))
+
+        if specs:
+            executor.run(specs, progress.shard_progress, on_done)
+
+    manifest.complete = len(manifest.shards) == recipe.num_shards
+    manifest.save(out_dir)
+    seconds = time.perf_counter() - started
+    if options.progress:
+        console.print(summary_table(manifest, seconds, rendered))
+    return RunReport(out_dir, manifest, len(specs), rendered, seconds)
+
+
+__all__ = ["OutputConflict", "RunOptions", "RunReport", "render", "shard_name"]

@@ -1,0 +1,267 @@
+"""Rendering one shard: the unit of work, retry and resume.
+
+A shard's bytes depend only on (recipe, shard index). It is written under a temporary name, synced
+and renamed, so a reader never sees a partial shard.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import signal
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+from webdataset import TarWriter
+
+from gotdata import registry
+from gotdata.checks import check_sample
+from gotdata.corpus import Corpus, CorpusError
+from gotdata.encode import encode_image, encode_json
+from gotdata.plan import Plan
+from gotdata.recipe import Component, Recipe
+from gotdata.renderer import Job, Rejection, Renderer, Sample
+from gotdata.seeding import make_rng, sample_seed
+
+BATCH_SIZE = 32  # jobs handed to a renderer at once
+TMP_MARKER = ".tmp"
+
+
+class RunawayRejects(RuntimeError):
+    """A component rejects (nearly) everything: stop the run instead of spinning."""
+
+
+class Reporter(Protocol):
+    def __call__(self, shard: int, done: int, rejected: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    recipe: Recipe
+    out_dir: str
+    prefix: str
+    shard: int
+
+
+@dataclass
+class ShardResult:
+    shard: int
+    file: str
+    samples: int
+    bytes: int
+    sha256: str
+    seconds: float
+    components: dict[str, int] = field(default_factory=dict)
+    rejects: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def shard_name(prefix: str, shard: int) -> str:
+    return f"{prefix}-{shard:06d}.tar"
+
+
+# Warm renderers of this worker process, reused across shards (fonts, runtimes, corpora).
+_WARM: dict[str, tuple[Renderer, Corpus]] = {}
+
+
+def load_component(component: Component) -> tuple[Renderer, Corpus]:
+    """A renderer with its corpus, not yet set up; raises CorpusError for an unusable corpus."""
+    cls = registry.get(component.renderer)
+    renderer = cls(cls.parse_params(component.params))
+    corpus = renderer.load_corpus([Path(p) for p in component.corpus])
+    if len(corpus) == 0:
+        raise CorpusError(f"component {component.name!r}: the corpus holds no usable item")
+    return renderer, corpus
+
+
+def _warm(component: Component) -> tuple[Renderer, Corpus]:
+    key = json.dumps(component.model_dump(mode="json"), sort_keys=True)
+    if key not in _WARM:
+        renderer, corpus = load_component(component)
+        renderer.setup()
+        _WARM[key] = (renderer, corpus)
+    return _WARM[key]
+
+
+@atexit.register
+def _close_warm() -> None:
+    for renderer, _ in _WARM.values():
+        try:
+            renderer.close()
+        except Exception:  # closing is best effort at process exit
+            pass
+    _WARM.clear()
+
+
+def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult:
+    started = time.perf_counter()
+    recipe, plan = spec.recipe, Plan(spec.recipe)
+    final = Path(spec.out_dir) / shard_name(spec.prefix, spec.shard)
+    tmp = final.with_name(f"{final.name}{TMP_MARKER}{os.getpid()}")
+    rejects: dict[str, Counter[str]] = defaultdict(Counter)
+    components: Counter[str] = Counter()
+    indices = iter(plan.shard_indices(spec.shard))
+    done = 0
+    with open(tmp, "wb") as handle:
+        writer = TarWriter(handle, user="gotdata", group="gotdata", mtime=0, encoder=False)
+        while chunk := list(islice(indices, BATCH_SIZE)):
+            for name, record in _render_chunk(recipe, plan, chunk, rejects):
+                writer.write(record)
+                components[name] += 1
+            done += len(chunk)
+            if report:
+                report(spec.shard, done, sum(sum(c.values()) for c in rejects.values()))
+            _test_crash_point(spec.shard, done)
+        writer.close()
+        handle.flush()
+        os.fsync(handle.fileno())
+    digest, size = _sha256(tmp)
+    os.replace(tmp, final)
+    _fsync_dir(final.parent)
+    return ShardResult(
+        shard=spec.shard,
+        file=final.name,
+        samples=done,
+        bytes=size,
+        sha256=digest,
+        seconds=round(time.perf_counter() - started, 3),
+        components=dict(components),
+        rejects={name: dict(sorted(c.items())) for name, c in sorted(rejects.items())},
+    )
+
+
+def _render_chunk(
+    recipe: Recipe, plan: Plan, indices: list[int], rejects: dict[str, Counter[str]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Render indices, retrying each rejected index with its next attempt seed; keep index order."""
+    attempts = dict.fromkeys(indices, 0)
+    records: dict[int, tuple[str, dict[str, Any]]] = {}
+    while attempts:
+        by_component: dict[int, list[int]] = defaultdict(list)
+        for index in attempts:
+            by_component[plan.component_of(index)].append(index)
+        retry: dict[int, int] = {}
+        for position, batch in sorted(by_component.items()):
+            component = recipe.components[position]
+            renderer, corpus = _warm(component)
+            seeds = [sample_seed(recipe.seed, component.name, i, attempts[i]) for i in batch]
+            jobs = []
+            for seed in seeds:
+                rng = make_rng(seed)
+                jobs.append(Job(item=corpus.pick(rng), rng=rng))
+            for index, seed, job, outcome in zip(batch, seeds, jobs, _render_isolated(renderer, jobs)):
+                record, reason = _to_record(recipe, component, renderer, index, attempts[index], seed, job, outcome)
+                if record is not None:
+                    records[index] = (component.name, record)
+                    continue
+                rejects[component.name][reason] += 1
+                if attempts[index] + 1 >= recipe.max_attempts:
+                    raise RunawayRejects(
+                        f"component {component.name!r}: index {index} was rejected {recipe.max_attempts} "
+                        f"times in a row (rejects so far: {dict(rejects[component.name])}); its corpus or "
+                        "parameters give almost no usable samples"
+                    )
+                retry[index] = attempts[index] + 1
+        attempts = retry
+    return [records[i] for i in indices]
+
+
+def _render_isolated(renderer: Renderer, jobs: list[Job]) -> list[Sample | Rejection]:
+    """Render a batch; if it fails as a whole, render job by job so a bad job rejects only itself."""
+    try:
+        outcomes = renderer.render_batch(jobs)
+        if len(outcomes) != len(jobs):
+            raise RuntimeError(f"{renderer.name} returned {len(outcomes)} results for {len(jobs)} jobs")
+        return outcomes
+    except Exception:
+        if len(jobs) == 1:
+            raise
+    outcomes: list[Sample | Rejection] = []
+    for job in jobs:
+        try:
+            outcomes.extend(renderer.render_batch([job]))
+        except Exception as err:  # one bad input must not crash the run
+            outcomes.append(Rejection("render_error", f"{type(err).__name__}: {err}"))
+    return outcomes
+
+
+def _to_record(
+    recipe: Recipe,
+    component: Component,
+    renderer: Renderer,
+    index: int,
+    attempt: int,
+    seed: int,
+    job: Job,
+    outcome: Sample | Rejection,
+) -> tuple[dict[str, Any] | None, str]:
+    if isinstance(outcome, Rejection):
+        return None, outcome.reason
+    reason = check_sample(outcome)
+    if reason:
+        return None, reason
+    key = f"{index:010d}"
+    record: dict[str, Any] = {"__key__": key, "txt": outcome.target.encode("utf-8")}
+    ext = recipe.image_format
+    images = outcome.images
+    for number, image in enumerate(images):
+        name = ext if len(images) == 1 else f"{number}.{ext}"
+        record[name] = encode_image(image, ext, recipe.png_compress_level, recipe.jpeg_quality)
+    item = job.item
+    meta: dict[str, Any] = {
+        "renderer": renderer.name,
+        "renderer_version": renderer.version,
+        "component": component.name,
+        "format": renderer.target_format,
+        "prompt": outcome.prompt or renderer.prompt,
+        "width": images[0].width,
+        "height": images[0].height,
+        "seed": seed,
+        "index": index,
+        "attempt": attempt,
+        "params": {"renderer": component.params, "sample": outcome.params},
+        "source": {"corpus": item.corpus, "item_id": item.id, "licence": item.licence},
+    }
+    if len(images) > 1:
+        meta["images"] = [{"width": im.width, "height": im.height} for im in images]
+    if outcome.boxes is not None:
+        meta["boxes"] = outcome.boxes
+    meta.update(outcome.extra)
+    record["json"] = encode_json(meta)
+    return record, ""
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _test_crash_point(shard: int, done: int) -> None:
+    """Fault injection for the test suite: GOTDATA_TEST_CRASH_ONCE=DIR:SHARD kills this process
+    (SIGKILL, as an OOM kill would) once, halfway through that shard."""
+    setting = os.environ.get("GOTDATA_TEST_CRASH_ONCE")
+    if not setting:
+        return
+    folder, _, target = setting.rpartition(":")
+    marker = Path(folder) / f"crashed-{shard}"
+    if int(target) == shard and done >= 1 and not marker.exists():
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,1 @@
+"""Package data for renderers: document templates, themes, textures and font lists."""
