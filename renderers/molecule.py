@@ -30,6 +30,8 @@ BUILTIN_SETS = [
     ("Contrib/fraggle/data/ChEMBL_11265_actives.smi", 0, "CC-BY-SA-3.0 (ChEMBL)"),
     ("Contrib/Fastcluster/cdk2.smi", 1, "ZINC (free to use)"),
 ]
+# RDKit's hand-drawn (comic) mode jitters lines with a process-wide random state, so it is not
+# reproducible per sample and is left out.
 FONTS = ["default", "Telex-Regular.ttf", "Amadeus.ttf"]
 SMILES_HEADERS = {"smiles", "smi", "canonical_smiles"}
 
@@ -42,7 +44,6 @@ class MoleculeParams(RendererParams):
     color_prob: float = Field(0.5, ge=0, le=1, description="chance of a coloured atom palette")
     explicit_h_prob: float = Field(0.1, ge=0, le=1, description="chance of drawing all hydrogens")
     abbreviation_prob: float = Field(0.3, ge=0, le=1, description="chance of condensing groups (CO2Et, Ph)")
-    comic_prob: float = Field(0.05, ge=0, le=1, description="chance of hand-drawn style")
     rotate: bool = Field(True, description="rotate the depiction by a random angle")
     max_heavy_atoms: int = Field(100, ge=1, description="larger molecules are rejected")
     smiles_column: str = Field("smiles", description="column holding SMILES in .csv/.tsv corpora")
@@ -112,7 +113,6 @@ class MoleculeRenderer(Renderer):
             "color": bool(rng.random() < p.color_prob),
             "explicit_h": bool(rng.random() < p.explicit_h_prob),
             "abbreviations": bool(rng.random() < p.abbreviation_prob),
-            "comic": bool(rng.random() < p.comic_prob),
             "font": FONTS[int(rng.integers(len(FONTS)))],
         }
         drawn = Chem.AddHs(mol) if style["explicit_h"] else Chem.Mol(mol)
@@ -130,7 +130,6 @@ class MoleculeRenderer(Renderer):
         options.bondLineWidth = style["bond_width"]
         options.baseFontSize = 0.6 * style["font_scale"]
         options.padding = style["padding"]
-        options.comicMode = style["comic"]
         if style["font"] != "default":
             options.fontFile = str(self.font_dir / style["font"])
         if not style["color"]:

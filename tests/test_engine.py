@@ -1,0 +1,117 @@
+"""End-to-end engine behaviour with the in-process executor (fast); Ray is covered in test_ray.py."""
+
+import json
+
+import pytest
+import webdataset as wds
+
+from gotdata.corpus import CorpusError
+from gotdata.manifest import load_manifest
+from gotdata.recipe import parse_recipe
+from gotdata.run import OutputConflict, RunOptions, render
+from gotdata.shard_task import RunawayRejects
+
+from .helpers import shard_hashes
+
+SMALL = {"min_size": 96, "max_size": 160}
+
+
+def recipe(n=60, shard_size=20, seed=3, corpus=(), **extra):
+    component = {"renderer": "molecule", "params": SMALL, "corpus": list(corpus)}
+    return parse_recipe({"n": n, "shard_size": shard_size, "seed": seed, "components": [component]} | extra, "test")
+
+
+def run(r, out, **options):
+    return render(r, RunOptions(out_dir=out, workers=0, progress=False, **options))
+
+
+def test_webdataset_reads_every_sample(tmp_path):
+    report = run(recipe(), tmp_path)
+    assert report.shard_pattern().endswith("mol-{000000..000002}.tar")
+    samples = list(wds.WebDataset(report.shard_pattern(), shardshuffle=False).decode("pil"))
+    assert len(samples) == 60
+    assert [int(s["__key__"]) for s in samples] == list(range(60))
+    for s in samples:
+        meta = s["json"]
+        assert s["png"].size == (meta["width"], meta["height"])
+        assert s["txt"] and meta["format"] == "smiles" and meta["prompt"] == "OCR with format: "
+        assert meta["renderer"] == "molecule" and meta["source"]["item_id"]
+        assert {"seed", "index", "params", "renderer_version"} <= meta.keys()
+
+
+def test_manifest_records_counts_hashes_and_versions(tmp_path):
+    report = run(recipe(), tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["complete"] and manifest["num_shards"] == 3 and manifest["n"] == 60
+    assert sum(s["samples"] for s in manifest["shards"].values()) == 60
+    assert {s["sha256"] for s in manifest["shards"].values()} == set(shard_hashes(tmp_path).values())
+    assert "rdkit" in manifest["versions"] and manifest["recipe"]["seed"] == 3
+    assert report.rendered_samples == 60
+
+
+def test_rejects_are_counted_and_replaced(tmp_path, write):
+    corpus = write("mixed.smi", "CCO\nC1CC\nnot_a_smiles\nc1ccccc1\n")
+    run(recipe(n=40, corpus=[str(corpus)]), tmp_path / "out")
+    manifest = load_manifest(tmp_path / "out")
+    assert manifest.totals()["samples"] == 40  # shards keep their size
+    assert manifest.totals()["rejects"]["molecule"]["invalid_smiles"] > 5
+
+
+def test_a_corpus_of_garbage_stops_the_run(tmp_path, write):
+    corpus = write("garbage.smi", "xx\nyy\nC1CC\n")
+    with pytest.raises(RunawayRejects, match="almost no usable samples"):
+        run(recipe(corpus=[str(corpus)]), tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.tar"))
+
+
+def test_empty_corpus_is_refused_before_writing(tmp_path, write):
+    corpus = write("empty.smi", "\n\n")
+    with pytest.raises(CorpusError, match="no usable item"):
+        run(recipe(corpus=[str(corpus)]), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_resume_renders_only_missing_shards(tmp_path):
+    reference = run(recipe(), tmp_path / "ref")
+    out = tmp_path / "out"
+    run(recipe(), out)
+    (out / "mol-000001.tar").unlink()
+    (out / "mol-000002.tar.tmp999").write_bytes(b"partial")  # left by a killed worker
+    report = run(recipe(), out)
+    assert report.rendered_shards == 1
+    assert not list(out.glob("*.tmp*"))
+    assert shard_hashes(out) == shard_hashes(reference.out_dir)
+    assert run(recipe(), out).rendered_shards == 0  # complete: nothing to do
+
+
+def test_different_recipe_is_refused_unless_overwrite(tmp_path):
+    run(recipe(seed=1), tmp_path)
+    before = shard_hashes(tmp_path)
+    with pytest.raises(OutputConflict, match="--overwrite"):
+        run(recipe(seed=2), tmp_path)
+    assert shard_hashes(tmp_path) == before  # nothing touched
+    run(recipe(seed=2), tmp_path, overwrite=True)
+    assert shard_hashes(tmp_path) != before and load_manifest(tmp_path).recipe["seed"] == 2
+
+
+def test_jpg_output_and_last_short_shard(tmp_path):
+    report = run(recipe(n=45, image_format="jpg"), tmp_path)
+    samples = list(wds.WebDataset(report.shard_pattern(), shardshuffle=False))
+    assert len(samples) == 45 and all("jpg" in s for s in samples)
+    assert load_manifest(tmp_path).shards["000002"].samples == 5
+
+
+def test_mixed_components_get_exact_counts(tmp_path, write):
+    corpus = write("drugs.smi", "CCO\nCCN\nCCC\n")
+    r = parse_recipe(
+        {"n": 50, "shard_size": 20, "components": [
+            {"name": "builtin", "renderer": "molecule", "weight": 1, "params": SMALL},
+            {"name": "mine", "renderer": "molecule", "count": 12, "corpus": [str(corpus)], "params": SMALL},
+        ]},
+        "test",
+    )
+    report = run(r, tmp_path)
+    assert report.manifest.prefix == "mix"
+    assert load_manifest(tmp_path).totals()["components"] == {"builtin": 38, "mine": 12}
+    sources = [s["json"] for s in wds.WebDataset(report.shard_pattern(), shardshuffle=False).decode()]
+    assert sum(m["component"] == "mine" for m in sources) == 12
