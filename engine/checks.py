@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PIL import Image
-
 from gotdata.renderer import Sample
+from PIL import Image
 
 MIN_SIDE = 8
 MIN_CONTRAST = 16  # grey levels between darkest and lightest pixel

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
 from gotdata import registry
 from gotdata.corpus import CorpusError
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.run import OutputConflict, RunOptions, render
 from gotdata.shard_task import RunawayRejects
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 
 def _param(text: str) -> tuple[str, Any]:
@@ -42,13 +41,26 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--n", help="number of samples: 2000, 500k, 1.5m")
     r.add_argument("--out", help="output folder for shards and manifest.json")
     r.add_argument("--seed", type=int, help="recipe seed (default 0)")
-    r.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Ray workers; 0 renders in-process")
+    r.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="Ray workers; 0 renders in-process"
+    )
     r.add_argument("--shard-size", help="samples per shard (default 1000)")
     r.add_argument("--image-format", choices=["png", "jpg"], help="image encoding (default png)")
-    r.add_argument("--param", action="append", type=_param, default=[], metavar="KEY=VALUE",
-                   help="renderer parameter, repeatable")
-    r.add_argument("--corpus", action="append", default=[], metavar="PATH",
-                   help="corpus file, folder or glob, repeatable")
+    r.add_argument(
+        "--param",
+        action="append",
+        type=_param,
+        default=[],
+        metavar="KEY=VALUE",
+        help="renderer parameter, repeatable",
+    )
+    r.add_argument(
+        "--corpus",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="corpus file, folder or glob, repeatable",
+    )
     r.add_argument("--prefix", help="shard file-name prefix")
     r.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
     r.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")
@@ -60,13 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _recipe_from_args(args: argparse.Namespace):
-    overrides = {k: v for k, v in {
-        "n": args.n, "seed": args.seed, "shard_size": args.shard_size, "image_format": args.image_format,
-    }.items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in {
+            "n": args.n,
+            "seed": args.seed,
+            "shard_size": args.shard_size,
+            "image_format": args.image_format,
+        }.items()
+        if v is not None
+    }
     if args.recipe:
         if args.renderer or args.param or args.corpus:
-            raise RecipeError("command line", [("--renderer/--param/--corpus",
-                                                "describe a one-renderer run; with a recipe, edit the recipe")])
+            raise RecipeError(
+                "command line",
+                [
+                    (
+                        "--renderer/--param/--corpus",
+                        "describe a one-renderer run; with a recipe, edit the recipe",
+                    )
+                ],
+            )
         recipe = load_recipe(args.recipe)
         if overrides or args.prefix:
             data = recipe.model_dump(mode="json") | overrides
@@ -82,8 +108,10 @@ def _recipe_from_args(args: argparse.Namespace):
     try:
         return parse_recipe(data, "command line", base_dir=Path.cwd())
     except RecipeError as err:
-        renamed = [(w.replace("components[0].params.", "--param ").replace("components[0].", "--"), m)
-                   for w, m in err.problems]
+        renamed = [
+            (w.replace("components[0].params.", "--param ").replace("components[0].", "--"), m)
+            for w, m in err.problems
+        ]
         raise RecipeError("command line", renamed) from None
 
 
@@ -96,8 +124,9 @@ def cmd_render(args: argparse.Namespace, console: Console) -> int:
         raise RecipeError("command line", [("--workers", "expected 0 (in-process) or more")])
     options = RunOptions(Path(out), args.workers, args.ray_address, args.overwrite, not args.no_progress)
     report = render(recipe, options, console)
-    console.print(f"shards: {report.shard_pattern()}")
-    console.print(f"manifest: {report.out_dir / 'manifest.json'}")
+    # Plain stdout lines (never wrapped) so scripts can pick the paths up.
+    print(f"shards: {report.shard_pattern()}")
+    print(f"manifest: {report.out_dir / 'manifest.json'}")
     return 0
 
 
@@ -108,11 +137,25 @@ def _renderer_rows() -> list[dict[str, Any]]:
         params = []
         for field_name, info in cls.Params.model_fields.items():
             annotation = getattr(info.annotation, "__name__", None) or str(info.annotation)
-            params.append({"name": field_name, "type": annotation.replace("typing.", ""),
-                           "default": info.get_default(call_default_factory=True),
-                           "help": info.description or ""})
-        rows.append({"name": name, "version": cls.version, "format": cls.target_format, "prompt": cls.prompt,
-                     "description": cls.description, "corpus": cls.corpus_help, "params": params})
+            params.append(
+                {
+                    "name": field_name,
+                    "type": annotation.replace("typing.", ""),
+                    "default": info.get_default(call_default_factory=True),
+                    "help": info.description or "",
+                }
+            )
+        rows.append(
+            {
+                "name": name,
+                "version": cls.version,
+                "format": cls.target_format,
+                "prompt": cls.prompt,
+                "description": cls.description,
+                "corpus": cls.corpus_help,
+                "params": params,
+            }
+        )
     return rows
 
 
@@ -122,9 +165,12 @@ def cmd_renderers(args: argparse.Namespace, console: Console) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return 0
     for row in rows:
-        table = Table(title=f"{row['name']} {row['version']}: {row['description']}", title_justify="left",
-                      caption=f"target format: {row['format']}   prompt: {row['prompt']!r}   corpus: {row['corpus']}",
-                      caption_justify="left")
+        table = Table(
+            title=f"{row['name']} {row['version']}: {row['description']}",
+            title_justify="left",
+            caption=f"target format: {row['format']}   prompt: {row['prompt']!r}   corpus: {row['corpus']}",
+            caption_justify="left",
+        )
         for column in ("parameter", "type", "default", "meaning"):
             table.add_column(column)
         for p in row["params"]:

@@ -12,11 +12,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
-
 from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.numbers import parse_count
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 IMAGE_FORMATS = ("png", "jpg")
 
@@ -72,7 +79,9 @@ class Recipe(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     seed: int = 0
-    n: HumanCount | None = Field(None, gt=0, description="total samples; optional when every component has a count")
+    n: HumanCount | None = Field(
+        None, gt=0, description="total samples; optional when every component has a count"
+    )
     shard_size: HumanCount = Field(1000, gt=0)
     image_format: Literal["png", "jpg"] = "png"
     png_compress_level: int = Field(1, ge=0, le=9)
@@ -104,7 +113,8 @@ class Recipe(BaseModel):
         weights = [(c.weight or 1.0) if c.count is None else 0.0 for c in self.components]
         total_weight = sum(weights)
         shares = [remaining * w / total_weight if total_weight else 0.0 for w in weights]
-        totals = [c.count if c.count is not None else int(s) for c, s in zip(self.components, shares)]
+        counts = [c.count for c in self.components]
+        totals = [count if count is not None else int(s) for count, s in zip(counts, shares, strict=True)]
         leftover = self.n - sum(totals)
         by_fraction = sorted(range(len(shares)), key=lambda i: (-(shares[i] - int(shares[i])), i))
         for i in [i for i in by_fraction if weights[i] > 0][:leftover]:
@@ -147,7 +157,9 @@ def _problems(err: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
 def parse_recipe(data: Any, source: str, base_dir: Path | None = None) -> Recipe:
     """Validate raw recipe data, its renderers, their parameters and corpus paths."""
     if not isinstance(data, dict):
-        raise RecipeError(source, [("(top level)", f"expected a mapping of fields, got {type(data).__name__}")])
+        raise RecipeError(
+            source, [("(top level)", f"expected a mapping of fields, got {type(data).__name__}")]
+        )
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as err:

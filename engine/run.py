@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import time
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-
-from rich.console import Console
 
 import gotdata
 from gotdata import registry
@@ -17,6 +16,7 @@ from gotdata.manifest import Manifest, ShardRecord, load_manifest
 from gotdata.progress import RunProgress, summary_table
 from gotdata.recipe import Recipe
 from gotdata.shard_task import TMP_MARKER, ShardResult, ShardSpec, load_component, shard_name
+from rich.console import Console
 
 
 class OutputConflict(RuntimeError):
@@ -60,10 +60,8 @@ def _versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
     renderers = {name: cls.version for name, cls in sorted(classes.items())}
     recorded = {"gotdata": gotdata.__version__, "python": platform.python_version()}
     for lib in ("webdataset", "pillow", "numpy"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             recorded[lib] = version(lib)
-        except PackageNotFoundError:
-            pass
     for name, cls in classes.items():
         recorded[f"renderer:{name}"] = cls.version
         recorded.update(cls.dependency_versions())
@@ -82,9 +80,14 @@ def _prepare_output(out_dir: Path, fingerprint: str, overwrite: bool) -> Manifes
             path.unlink()
         existing = None
     out_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in out_dir.glob(f"*.tar{TMP_MARKER}*"):  # partial shards of an interrupted run
-        leftover.unlink()
+    _remove_partial_shards(out_dir)
     return existing
+
+
+def _remove_partial_shards(out_dir: Path) -> None:
+    """Delete what interrupted runs or killed workers left; only call with no task in flight."""
+    for leftover in out_dir.glob(f"*.tar{TMP_MARKER}*"):
+        leftover.unlink()
 
 
 def render(recipe: Recipe, options: RunOptions, console: Console | None = None) -> RunReport:
@@ -109,7 +112,9 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
     manifest.save(out_dir)
 
     specs = [ShardSpec(recipe=recipe, out_dir=str(out_dir), prefix=manifest.prefix, shard=k) for k in missing]
-    executor = RayExecutor(options.workers, options.ray_address) if options.workers > 0 else InProcessExecutor()
+    executor = (
+        RayExecutor(options.workers, options.ray_address) if options.workers > 0 else InProcessExecutor()
+    )
     already = sum(r.samples for r in manifest.shards.values())
     started = time.perf_counter()
     rendered = 0
@@ -122,11 +127,14 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
             manifest.shards = dict(sorted(manifest.shards.items()))
             manifest.save(out_dir)
             rendered += result.samples
-            progress.shard_done(result.shard, result.samples, sum(sum(r.values()) for r in result.rejects.values()))
+            progress.shard_done(
+                result.shard, result.samples, sum(sum(r.values()) for r in result.rejects.values())
+            )
 
         if specs:
             executor.run(specs, progress.shard_progress, on_done)
 
+    _remove_partial_shards(out_dir)  # a retried shard's dead first attempt
     manifest.complete = len(manifest.shards) == recipe.num_shards
     manifest.save(out_dir)
     seconds = time.perf_counter() - started

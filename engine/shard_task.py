@@ -7,6 +7,7 @@ and renamed, so a reader never sees a partial shard.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -18,8 +19,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
-from webdataset import TarWriter
-
 from gotdata import registry
 from gotdata.checks import check_sample
 from gotdata.corpus import Corpus, CorpusError
@@ -28,6 +27,7 @@ from gotdata.plan import Plan
 from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
 from gotdata.seeding import make_rng, sample_seed
+from webdataset import TarWriter
 
 BATCH_SIZE = 32  # jobs handed to a renderer at once
 TMP_MARKER = ".tmp"
@@ -91,10 +91,8 @@ def _warm(component: Component) -> tuple[Renderer, Corpus]:
 @atexit.register
 def _close_warm() -> None:
     for renderer, _ in _WARM.values():
-        try:
+        with contextlib.suppress(Exception):  # closing is best effort at process exit
             renderer.close()
-        except Exception:  # closing is best effort at process exit
-            pass
     _WARM.clear()
 
 
@@ -154,8 +152,11 @@ def _render_chunk(
             for seed in seeds:
                 rng = make_rng(seed)
                 jobs.append(Job(item=corpus.pick(rng), rng=rng))
-            for index, seed, job, outcome in zip(batch, seeds, jobs, _render_isolated(renderer, jobs)):
-                record, reason = _to_record(recipe, component, renderer, index, attempts[index], seed, job, outcome)
+            outcomes = _render_isolated(renderer, jobs)
+            for index, seed, job, outcome in zip(batch, seeds, jobs, outcomes, strict=True):
+                record, reason = _to_record(
+                    recipe, component, renderer, index, attempts[index], seed, job, outcome
+                )
                 if record is not None:
                     records[index] = (component.name, record)
                     continue

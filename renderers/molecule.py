@@ -12,14 +12,13 @@ import io
 from pathlib import Path
 from typing import Literal
 
+from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
+from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
 from PIL import Image
 from pydantic import Field
 from rdkit import Chem, RDConfig, RDLogger, rdBase
 from rdkit.Chem import rdAbbreviations, rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
-
-from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
-from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
 
 _RDKIT = Path(RDConfig.RDDataDir).parent  # the RDKit install: Data/ and Contrib/
 
@@ -71,7 +70,9 @@ class MoleculeRenderer(Renderer):
 
     def load_corpus(self, paths: list[Path]) -> Corpus:
         if not paths:
-            items = [item for rel, col, licence in BUILTIN_SETS for item in _smi_items(_RDKIT / rel, col, licence)]
+            items = [
+                item for rel, col, licence in BUILTIN_SETS for item in _smi_items(_RDKIT / rel, col, licence)
+            ]
             return Corpus("rdkit-builtin", items)
         items = []
         for path in paths:
@@ -160,7 +161,8 @@ def _table_items(path: Path, column: str, delimiter: str) -> list[CorpusItem]:
             fields = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
             if column.lower() not in fields:
                 raise CorpusError(
-                    f"{path}: no column {column!r} (columns: {sorted(fields)}); set --param smiles_column=NAME"
+                    f"{path}: no column {column!r} (columns: {sorted(fields)}); "
+                    "set --param smiles_column=NAME"
                 )
             key = fields[column.lower()]
             return [

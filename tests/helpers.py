@@ -11,7 +11,9 @@ from pathlib import Path
 SMALL = ["--param", "min_size=96", "--param", "max_size=160"]
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     full_env = os.environ | {"RAY_AUTH_MODE": "disabled"} | (env or {})
     return subprocess.run(
         [sys.executable, "-m", "gotdata.cli", *args],

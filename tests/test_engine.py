@@ -4,7 +4,6 @@ import json
 
 import pytest
 import webdataset as wds
-
 from gotdata.corpus import CorpusError
 from gotdata.manifest import load_manifest
 from gotdata.recipe import parse_recipe
@@ -18,7 +17,9 @@ SMALL = {"min_size": 96, "max_size": 160}
 
 def recipe(n=60, shard_size=20, seed=3, corpus=(), **extra):
     component = {"renderer": "molecule", "params": SMALL, "corpus": list(corpus)}
-    return parse_recipe({"n": n, "shard_size": shard_size, "seed": seed, "components": [component]} | extra, "test")
+    return parse_recipe(
+        {"n": n, "shard_size": shard_size, "seed": seed, "components": [component]} | extra, "test"
+    )
 
 
 def run(r, out, **options):
@@ -104,10 +105,20 @@ def test_jpg_output_and_last_short_shard(tmp_path):
 def test_mixed_components_get_exact_counts(tmp_path, write):
     corpus = write("drugs.smi", "CCO\nCCN\nCCC\n")
     r = parse_recipe(
-        {"n": 50, "shard_size": 20, "components": [
-            {"name": "builtin", "renderer": "molecule", "weight": 1, "params": SMALL},
-            {"name": "mine", "renderer": "molecule", "count": 12, "corpus": [str(corpus)], "params": SMALL},
-        ]},
+        {
+            "n": 50,
+            "shard_size": 20,
+            "components": [
+                {"name": "builtin", "renderer": "molecule", "weight": 1, "params": SMALL},
+                {
+                    "name": "mine",
+                    "renderer": "molecule",
+                    "count": 12,
+                    "corpus": [str(corpus)],
+                    "params": SMALL,
+                },
+            ],
+        },
         "test",
     )
     report = run(r, tmp_path)

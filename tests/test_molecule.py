@@ -1,12 +1,11 @@
 from pathlib import Path
 
 import pytest
-from rdkit import Chem
-
 from gotdata.corpus import CorpusError, CorpusItem
 from gotdata.renderer import Job, Rejection, Sample
 from gotdata.renderers.molecule import MoleculeRenderer
 from gotdata.seeding import make_rng
+from rdkit import Chem
 
 
 def renderer(**params):
@@ -40,8 +39,15 @@ def test_as_given_target_keeps_input():
     assert render_one("OC(=O)c1ccccc1OC(C)=O", target="as_given").target == "OC(=O)c1ccccc1OC(C)=O"
 
 
-@pytest.mark.parametrize(("smiles", "reason"), [("C1CC", "invalid_smiles"), ("not a molecule", "invalid_smiles"),
-                                                 ("", "empty_input"), ("C" * 150, "too_many_atoms")])
+@pytest.mark.parametrize(
+    ("smiles", "reason"),
+    [
+        ("C1CC", "invalid_smiles"),
+        ("not a molecule", "invalid_smiles"),
+        ("", "empty_input"),
+        ("C" * 150, "too_many_atoms"),
+    ],
+)
 def test_bad_input_is_a_rejection(smiles, reason):
     result = render_one(smiles)
     assert isinstance(result, Rejection) and result.reason == reason

@@ -1,11 +1,18 @@
 import pytest
-
 from gotdata.numbers import parse_count
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2000", 2000), ("500k", 500_000), ("1.5m", 1_500_000), ("20_000", 20_000), ("2K", 2000), (7, 7), ("1b", 10**9)],
+    [
+        ("2000", 2000),
+        ("500k", 500_000),
+        ("1.5m", 1_500_000),
+        ("20_000", 20_000),
+        ("2K", 2000),
+        (7, 7),
+        ("1b", 10**9),
+    ],
 )
 def test_human_counts(text, expected):
     assert parse_count(text) == expected

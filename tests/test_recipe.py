@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from gotdata.plan import Plan
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 
@@ -32,14 +31,27 @@ def test_human_numbers_and_defaults(write):
 @pytest.mark.parametrize(
     ("body", "field", "expected"),
     [
-        ("n: 10\ncomponents:\n  - renderer: molecule\n    weight: -1\n", "components[0].weight", "greater than 0"),
+        (
+            "n: 10\ncomponents:\n  - renderer: molecule\n    weight: -1\n",
+            "components[0].weight",
+            "greater than 0",
+        ),
         ("n: 10\ncomponents:\n  - renderer: nosuch\n", "components[0].renderer", "unknown renderer 'nosuch'"),
-        ("n: 10\ncomponents:\n  - renderer: molecule\n    params: {size: 3}\n", "components[0].params.size",
-         "Extra inputs are not permitted"),
-        ("n: 10\ncomponents:\n  - renderer: molecule\n    params: {min_size: big}\n",
-         "components[0].params.min_size", "valid integer"),
-        ("n: 10\ncomponents:\n  - renderer: molecule\n    corpus: nowhere/*.smi\n", "components[0].corpus",
-         "matches no file"),
+        (
+            "n: 10\ncomponents:\n  - renderer: molecule\n    params: {size: 3}\n",
+            "components[0].params.size",
+            "Extra inputs are not permitted",
+        ),
+        (
+            "n: 10\ncomponents:\n  - renderer: molecule\n    params: {min_size: big}\n",
+            "components[0].params.min_size",
+            "valid integer",
+        ),
+        (
+            "n: 10\ncomponents:\n  - renderer: molecule\n    corpus: nowhere/*.smi\n",
+            "components[0].corpus",
+            "matches no file",
+        ),
         ("n: lots\ncomponents:\n  - renderer: molecule\n", "n", "expected a count"),
         ("components:\n  - renderer: molecule\n", "(top level)", "n is required"),
         ("n: 10\ncomponents:\n  - renderer: molecule\n    count: 20\n", "(top level)", "does not fit n=10"),
@@ -65,11 +77,14 @@ def test_corpus_paths_resolve_relative_to_the_recipe(write):
 
 def test_component_totals_are_exact():
     recipe = parse_recipe(
-        {"n": 1001, "components": [
-            {"name": "a", "renderer": "molecule", "weight": 2},
-            {"name": "b", "renderer": "molecule", "weight": 1},
-            {"name": "c", "renderer": "molecule", "count": 100},
-        ]},
+        {
+            "n": 1001,
+            "components": [
+                {"name": "a", "renderer": "molecule", "weight": 2},
+                {"name": "b", "renderer": "molecule", "weight": 1},
+                {"name": "c", "renderer": "molecule", "count": 100},
+            ],
+        },
         "test",
     )
     assert recipe.component_totals() == [601, 300, 100]
