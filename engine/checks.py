@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from gotdata.renderer import Sample
 from PIL import Image
+
+from gotdata.renderer import Sample
 
 MIN_SIDE = 8
 MIN_CONTRAST = 16  # grey levels between darkest and lightest pixel

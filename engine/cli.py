@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
 from gotdata import registry
 from gotdata.corpus import CorpusError
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.run import OutputConflict, RunOptions, render
 from gotdata.shard_task import RunawayRejects
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 
 def _param(text: str) -> tuple[str, Any]:

@@ -19,6 +19,7 @@ class ShardRecord(BaseModel):
     bytes: int
     sha256: str
     seconds: float
+    peak_rss_mb: float = 0.0
     components: dict[str, int] = Field(default_factory=dict)
     rejects: dict[str, dict[str, int]] = Field(default_factory=dict)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from gotdata.manifest import Manifest
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -15,6 +14,8 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+
+from gotdata.manifest import Manifest
 
 
 class _RateColumn(ProgressColumn):

@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from gotdata import registry
-from gotdata.corpus import CorpusError, resolve_paths
-from gotdata.numbers import parse_count
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -24,6 +21,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from gotdata import registry
+from gotdata.corpus import CorpusError, resolve_paths
+from gotdata.numbers import parse_count
 
 IMAGE_FORMATS = ("png", "jpg")
 
@@ -86,7 +87,7 @@ class Recipe(BaseModel):
     image_format: Literal["png", "jpg"] = "png"
     png_compress_level: int = Field(1, ge=0, le=9)
     jpeg_quality: int = Field(90, ge=1, le=100)
-    max_attempts: int = Field(25, ge=1, description="attempts per index before the run stops")
+    max_attempts: int = Field(50, ge=1, description="attempts per index before the run stops")
     output: Output = Field(default_factory=Output)
     components: list[Component] = Field(min_length=1)
 

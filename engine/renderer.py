@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from gotdata.corpus import Corpus, CorpusItem
 from PIL import Image
 from pydantic import BaseModel, ConfigDict
+
+from gotdata.corpus import Corpus, CorpusItem
 
 PROMPT_PLAIN = "OCR: "
 PROMPT_FORMAT = "OCR with format: "

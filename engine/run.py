@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from rich.console import Console
+
 import gotdata
 from gotdata import registry
 from gotdata.executors import InProcessExecutor, RayExecutor
@@ -16,7 +18,6 @@ from gotdata.manifest import Manifest, ShardRecord, load_manifest
 from gotdata.progress import RunProgress, summary_table
 from gotdata.recipe import Recipe
 from gotdata.shard_task import TMP_MARKER, ShardResult, ShardSpec, load_component, shard_name
-from rich.console import Console
 
 
 class OutputConflict(RuntimeError):

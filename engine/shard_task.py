@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import resource
 import signal
 import time
 from collections import Counter, defaultdict
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
+
+from webdataset import TarWriter
 
 from gotdata import registry
 from gotdata.checks import check_sample
@@ -27,7 +30,6 @@ from gotdata.plan import Plan
 from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
 from gotdata.seeding import make_rng, sample_seed
-from webdataset import TarWriter
 
 BATCH_SIZE = 32  # jobs handed to a renderer at once
 TMP_MARKER = ".tmp"
@@ -57,6 +59,7 @@ class ShardResult:
     bytes: int
     sha256: str
     seconds: float
+    peak_rss_mb: float  # of the worker process so far: shows whether memory grows with the run
     components: dict[str, int] = field(default_factory=dict)
     rejects: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -128,6 +131,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
         bytes=size,
         sha256=digest,
         seconds=round(time.perf_counter() - started, 3),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         components=dict(components),
         rejects={name: dict(sorted(c.items())) for name, c in sorted(rejects.items())},
     )

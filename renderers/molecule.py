@@ -12,13 +12,14 @@ import io
 from pathlib import Path
 from typing import Literal
 
-from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
-from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
 from PIL import Image
 from pydantic import Field
 from rdkit import Chem, RDConfig, RDLogger, rdBase
 from rdkit.Chem import rdAbbreviations, rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
+
+from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
+from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
 
 _RDKIT = Path(RDConfig.RDDataDir).parent  # the RDKit install: Data/ and Contrib/
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 import webdataset as wds
+
 from gotdata.corpus import CorpusError
 from gotdata.manifest import load_manifest
 from gotdata.recipe import parse_recipe

@@ -1,11 +1,12 @@
 from pathlib import Path
 
 import pytest
+from rdkit import Chem
+
 from gotdata.corpus import CorpusError, CorpusItem
 from gotdata.renderer import Job, Rejection, Sample
 from gotdata.renderers.molecule import MoleculeRenderer
 from gotdata.seeding import make_rng
-from rdkit import Chem
 
 
 def renderer(**params):

@@ -1,4 +1,5 @@
 import pytest
+
 from gotdata.numbers import parse_count
 
 

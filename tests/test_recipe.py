@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from gotdata.plan import Plan
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 

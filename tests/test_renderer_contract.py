@@ -3,10 +3,11 @@
 import io
 
 import pytest
+from PIL import Image
+
 from gotdata import registry
 from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
 from gotdata.seeding import make_rng
-from PIL import Image
 
 NAMES = registry.names()
 
