@@ -18,7 +18,7 @@ from gotdata import registry
 from gotdata.corpus import CorpusError
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.run import OutputConflict, RunOptions, render
-from gotdata.shard_task import RunawayRejects
+from gotdata.shard_task import RunawayRejects, ShardFailed
 
 
 def _param(text: str) -> tuple[str, Any]:
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     except (RecipeError, CorpusError, OutputConflict) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         return 2
-    except RunawayRejects as err:
+    except (RunawayRejects, ShardFailed) as err:
         console.print(f"[red]run stopped:[/red] {escape(str(err))}", highlight=False)
         return 1
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 
-from gotdata.shard_task import Reporter, ShardResult, ShardSpec, render_shard
+from gotdata.shard_task import Reporter, ShardFailed, ShardResult, ShardSpec, render_shard
 
 OnDone = Callable[[ShardResult], None]
 
@@ -68,22 +68,27 @@ class RayExecutor:
         queue = list(specs)
         in_flight: dict = {}
         limit = max(2, 2 * self.workers)
-        try:
-            while queue or in_flight:
-                while queue and len(in_flight) < limit:
-                    spec = queue.pop(0)
-                    in_flight[task.remote(spec, tracker)] = spec
-                ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=self.POLL_SECONDS)
-                for shard, (done, rejected) in ray.get(tracker.snapshot.remote()).items():
-                    on_progress(shard, done, rejected)
-                for ref in ready:
-                    in_flight.pop(ref)
-                    on_done(ray.get(ref))
-        except ray.exceptions.RayTaskError as err:
-            for ref in in_flight:
-                ray.cancel(ref, force=True)
-            # Re-raise the renderer-side error itself (e.g. RunawayRejects) with its own message.
-            raise (err.cause if isinstance(err.cause, Exception) else err) from None
+        while queue or in_flight:
+            while queue and len(in_flight) < limit:
+                spec = queue.pop(0)
+                in_flight[task.remote(spec, tracker)] = spec
+            ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=self.POLL_SECONDS)
+            for shard, (done, rejected) in ray.get(tracker.snapshot.remote()).items():
+                on_progress(shard, done, rejected)
+            for ref in ready:
+                spec = in_flight.pop(ref)
+                try:
+                    result = ray.get(ref)
+                except ray.exceptions.RayError as err:
+                    for other in in_flight:
+                        ray.cancel(other, force=True)
+                    if isinstance(err, ray.exceptions.RayTaskError) and isinstance(err.cause, Exception):
+                        raise err.cause from None  # the task's own error, e.g. RunawayRejects
+                    raise ShardFailed(
+                        f"shard {spec.shard} failed {self.MAX_RETRIES + 1} times ({type(err).__name__}); "
+                        "finished shards are kept"
+                    ) from None
+                on_done(result)
 
 
 class _Tracker:

@@ -39,6 +39,10 @@ class RunawayRejects(RuntimeError):
     """A component rejects (nearly) everything: stop the run instead of spinning."""
 
 
+class ShardFailed(RuntimeError):
+    """A shard kept failing outside the renderer's control (its worker died on every retry)."""
+
+
 class Reporter(Protocol):
     def __call__(self, shard: int, done: int, rejected: int) -> None: ...
 
@@ -184,8 +188,7 @@ def _render_isolated(renderer: Renderer, jobs: list[Job]) -> list[Sample | Rejec
             raise RuntimeError(f"{renderer.name} returned {len(outcomes)} results for {len(jobs)} jobs")
         return outcomes
     except Exception:
-        if len(jobs) == 1:
-            raise
+        pass  # fall through: isolate the failing job(s)
     outcomes: list[Sample | Rejection] = []
     for job in jobs:
         try:
@@ -260,13 +263,14 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _test_crash_point(shard: int, done: int) -> None:
-    """Fault injection for the test suite: GOTDATA_TEST_CRASH_ONCE=DIR:SHARD kills this process
-    (SIGKILL, as an OOM kill would) once, halfway through that shard."""
-    setting = os.environ.get("GOTDATA_TEST_CRASH_ONCE")
+    """Fault injection for the test suite: GOTDATA_TEST_CRASH=DIR:SHARD:TIMES kills this process
+    (SIGKILL, as an OOM kill would) after the first chunk of that shard, on its first TIMES attempts.
+    DIR keeps one marker file per crash."""
+    setting = os.environ.get("GOTDATA_TEST_CRASH")
     if not setting:
         return
-    folder, _, target = setting.rpartition(":")
-    marker = Path(folder) / f"crashed-{shard}"
-    if int(target) == shard and done >= 1 and not marker.exists():
-        marker.touch()
+    folder, target, times = setting.rsplit(":", 2)
+    crashes = len(list(Path(folder).glob(f"crashed-{shard}-*")))
+    if int(target) == shard and crashes < int(times):
+        (Path(folder) / f"crashed-{shard}-{crashes}").touch()
         os.kill(os.getpid(), signal.SIGKILL)

@@ -5,11 +5,14 @@ import json
 import pytest
 import webdataset as wds
 
-from gotdata.corpus import CorpusError
+from gotdata.corpus import CorpusError, CorpusItem
 from gotdata.manifest import load_manifest
 from gotdata.recipe import parse_recipe
+from gotdata.renderer import Job, Rejection
+from gotdata.renderers.molecule import MoleculeRenderer
 from gotdata.run import OutputConflict, RunOptions, render
-from gotdata.shard_task import RunawayRejects
+from gotdata.seeding import make_rng
+from gotdata.shard_task import RunawayRejects, _render_isolated
 
 from .helpers import shard_hashes
 
@@ -127,3 +130,24 @@ def test_mixed_components_get_exact_counts(tmp_path, write):
     assert load_manifest(tmp_path).totals()["components"] == {"builtin": 38, "mine": 12}
     sources = [s["json"] for s in wds.WebDataset(report.shard_pattern(), shardshuffle=False).decode()]
     assert sum(m["component"] == "mine" for m in sources) == 12
+
+
+class _Flaky(MoleculeRenderer):
+    """The real molecule renderer, made to raise on one input as a buggy plugin would."""
+
+    def render_batch(self, jobs):
+        if any(job.item.value == "CCN" for job in jobs):
+            raise RuntimeError("boom")
+        return super().render_batch(jobs)
+
+
+def test_a_raising_renderer_rejects_only_the_bad_job():
+    renderer = _Flaky(_Flaky.parse_params({}))
+    renderer.setup()
+    jobs = [
+        Job(CorpusItem(f"x:{i}", smiles, "t"), make_rng(i)) for i, smiles in enumerate(["CCO", "CCN", "CCC"])
+    ]
+    outcomes = _render_isolated(renderer, jobs)
+    assert [type(o).__name__ for o in outcomes] == ["Sample", "Rejection", "Sample"]
+    assert outcomes[1].reason == "render_error" and "boom" in outcomes[1].detail
+    assert isinstance(_render_isolated(renderer, jobs[1:2])[0], Rejection)

@@ -47,10 +47,10 @@ def test_a_crashed_worker_costs_a_retry_not_the_run(tmp_path, reference):
         "--workers",
         "2",
         "--no-progress",
-        env={"GOTDATA_TEST_CRASH_ONCE": f"{markers}:3"},
+        env={"GOTDATA_TEST_CRASH": f"{markers}:3:1"},
     )
     assert result.returncode == 0, result.stderr
-    assert (markers / "crashed-3").exists()  # the worker really was killed mid-shard
+    assert (markers / "crashed-3-0").exists()  # the worker really was killed mid-shard
     assert shard_hashes(out) == reference
     assert not list(out.glob("*.tmp*"))
 
@@ -92,3 +92,22 @@ def test_sigkill_then_resume_gives_the_uninterrupted_result(tmp_path, reference,
     assert run_cli(*base, "--out", str(full), "--workers", "0").returncode == 0
     assert shard_hashes(out) == shard_hashes(full)
     assert json.loads((out / "manifest.json").read_text())["complete"]
+
+
+def test_a_shard_that_always_kills_its_worker_stops_the_run_cleanly(tmp_path):
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    out = tmp_path / "out"
+    result = run_cli(
+        *ARGS,
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--no-progress",
+        env={"GOTDATA_TEST_CRASH": f"{markers}:0:99"},
+    )
+    assert result.returncode == 1
+    assert "shard 0 failed 4 times" in result.stderr and "Traceback" not in result.stderr
+    assert len(list(markers.iterdir())) == 4  # first try + 3 retries
+    assert not json.loads((out / "manifest.json").read_text())["complete"]
