@@ -6,10 +6,12 @@ These run the real CLI in subprocesses, each starting its own local Ray cluster.
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +113,35 @@ def test_a_shard_that_always_kills_its_worker_stops_the_run_cleanly(tmp_path):
     assert "shard 0 failed 4 times" in result.stderr and "Traceback" not in result.stderr
     assert len(list(markers.iterdir())) == 4  # first try + 3 retries
     assert not json.loads((out / "manifest.json").read_text())["complete"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_joins_an_existing_cluster_with_ray_address(tmp_path, reference):
+    ray_bin = str(Path(sys.executable).with_name("ray"))
+    env = os.environ | {"RAY_AUTH_MODE": "disabled"}
+    port = str(_free_port())
+    start = [
+        ray_bin,
+        "start",
+        "--head",
+        "--num-cpus",
+        "2",
+        "--port",
+        port,
+        "--include-dashboard",
+        "false",
+        "--disable-usage-stats",
+    ]
+    started = subprocess.run(start, env=env, capture_output=True, text=True, timeout=120)
+    try:
+        assert started.returncode == 0, started.stderr
+        result = run_cli(*ARGS, "--out", str(tmp_path / "out"), "--ray-address", "auto", "--no-progress")
+        assert result.returncode == 0, result.stderr
+        assert shard_hashes(tmp_path / "out") == reference
+    finally:
+        subprocess.run([ray_bin, "stop", "--force"], env=env, capture_output=True, timeout=120)
