@@ -68,7 +68,7 @@ def median_of(repeats: int, measure) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=600, help="samples per throughput measurement")
+    parser.add_argument("--n", type=int, default=2000, help="samples per throughput measurement")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-n", type=int, nargs=2, default=[2000, 20000])
     args = parser.parse_args()

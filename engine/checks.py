@@ -11,8 +11,13 @@ MIN_CONTRAST = 16  # grey levels between darkest and lightest pixel
 
 
 def is_blank(image: Image.Image) -> bool:
-    low, high = image.convert("L").getextrema()
-    return high - low < MIN_CONTRAST
+    if image.mode not in ("L", "LA", "RGB", "RGBA"):
+        image = image.convert("RGB")
+    extrema = image.getextrema()
+    if image.mode == "L":
+        extrema = (extrema,)
+    colour = [band for name, band in zip(image.getbands(), extrema, strict=True) if name != "A"]
+    return all(high - low < MIN_CONTRAST for low, high in colour)
 
 
 def check_sample(sample: Sample) -> str | None:

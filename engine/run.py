@@ -17,7 +17,7 @@ from gotdata.executors import InProcessExecutor, RayExecutor
 from gotdata.manifest import Manifest, ShardRecord, load_manifest
 from gotdata.progress import RunProgress, summary_table
 from gotdata.recipe import Recipe
-from gotdata.shard_task import TMP_MARKER, ShardResult, ShardSpec, load_component, shard_name
+from gotdata.shard_task import TMP_MARKER, ShardResult, ShardSpec, load_component
 
 
 class OutputConflict(RuntimeError):
@@ -144,4 +144,4 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
     return RunReport(out_dir, manifest, len(specs), rendered, seconds)
 
 
-__all__ = ["OutputConflict", "RunOptions", "RunReport", "render", "shard_name"]
+__all__ = ["OutputConflict", "RunOptions", "RunReport", "render"]

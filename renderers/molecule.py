@@ -122,7 +122,8 @@ class MoleculeRenderer(Renderer):
         if style["abbreviations"] and not style["explicit_h"]:
             drawn = rdAbbreviations.CondenseMolAbbreviations(drawn, self.abbreviations, maxCoverage=0.4)
         png = self._draw(drawn, style)
-        image = Image.open(io.BytesIO(png)).convert("RGB")
+        # Black-and-white depictions are stored as greyscale: a third of the pixels to encode.
+        image = Image.open(io.BytesIO(png)).convert("RGB" if style["color"] else "L")
         return Sample(images=[image], target=target, params=style)
 
     def _draw(self, mol: Chem.Mol, style: dict) -> bytes:

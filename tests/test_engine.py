@@ -151,3 +151,15 @@ def test_a_raising_renderer_rejects_only_the_bad_job():
     assert [type(o).__name__ for o in outcomes] == ["Sample", "Rejection", "Sample"]
     assert outcomes[1].reason == "render_error" and "boom" in outcomes[1].detail
     assert isinstance(_render_isolated(renderer, jobs[1:2])[0], Rejection)
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P"])
+def test_blank_images_are_detected_in_every_mode(mode):
+    from PIL import Image, ImageDraw
+
+    from gotdata.checks import is_blank
+
+    image = Image.new(mode, (40, 40), "white")
+    assert is_blank(image)
+    ImageDraw.Draw(image).line((0, 0, 39, 39), fill="black")
+    assert not is_blank(image)
