@@ -62,10 +62,6 @@ def engine(n: int, workers: int, params: dict | None = None) -> tuple[float, flo
         return rate, max(record.peak_rss_mb for record in manifest.shards.values())
 
 
-def median_of(repeats: int, measure) -> float:
-    return statistics.median(measure() for _ in range(repeats))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=2000, help="samples per throughput measurement")
@@ -73,10 +69,12 @@ def main() -> None:
     parser.add_argument("--memory-n", type=int, nargs=2, default=[2000, 20000])
     args = parser.parse_args()
 
-    bare = median_of(args.repeats, lambda: bare_loop(args.n))
-    inproc = median_of(args.repeats, lambda: engine(args.n, 0)[0])
-    one = median_of(args.repeats, lambda: engine(args.n, 1)[0])
-    two = median_of(args.repeats, lambda: engine(args.n, 2)[0])
+    # Interleave the variants in each round so that machine noise hits all of them alike.
+    rounds = [
+        (bare_loop(args.n), engine(args.n, 0)[0], engine(args.n, 1)[0], engine(args.n, 2)[0])
+        for _ in range(args.repeats)
+    ]
+    bare, inproc, one, two = (statistics.median(column) for column in zip(*rounds, strict=True))
     print(f"molecule, n={args.n}, medians of {args.repeats} runs (samples/s)")
     print(f"  bare rdkit draw + png encode loop      {bare:8.1f}")
     print(f"  engine in-process (--workers 0)        {inproc:8.1f}   {inproc / bare:6.1%} of bare")
