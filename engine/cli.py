@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gotdata import registry
-from gotdata.corpus import CorpusError
+from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.run import OutputConflict, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
     r.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")
     r.add_argument("--no-progress", action="store_true", help="no progress bar or summary")
+
+    c = sub.add_parser("corpus", help="build a renderer's corpus from raw sources (e.g. .tex files)")
+    c.add_argument("renderer", help="renderer name, e.g. latex")
+    c.add_argument("sources", nargs="+", help="files, folders or globs")
+    c.add_argument("--out", required=True, help="corpus file to write (JSONL)")
 
     ls = sub.add_parser("renderers", help="list registered renderers and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
@@ -131,6 +136,23 @@ def cmd_render(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_corpus(args: argparse.Namespace, console: Console) -> int:
+    cls = registry.get(args.renderer)
+    sources = resolve_paths(args.sources)
+    try:
+        stats = cls.build_corpus(sources, Path(args.out))
+    except NotImplementedError as err:
+        raise RecipeError("command line", [("renderer", str(err))]) from None
+    table = Table(title=f"gotdata corpus {args.renderer}: {len(sources)} files -> {args.out}")
+    for column in ("", "reason / kind", "count"):
+        table.add_column(column)
+    for group, counts in stats.items():
+        for name, count in sorted(counts.items()):
+            table.add_row(group, name, f"{count:,}")
+    console.print(table)
+    return 0
+
+
 def _renderer_rows() -> list[dict[str, Any]]:
     rows = []
     for name in registry.names():
@@ -183,10 +205,10 @@ def cmd_renderers(args: argparse.Namespace, console: Console) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
-    handlers = {"render": cmd_render, "renderers": cmd_renderers}
+    handlers = {"render": cmd_render, "renderers": cmd_renderers, "corpus": cmd_corpus}
     try:
         return handlers[args.command](args, Console() if args.command == "renderers" else console)
-    except (RecipeError, CorpusError, OutputConflict) as err:
+    except (RecipeError, CorpusError, OutputConflict, LookupError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         return 2
     except (RunawayRejects, ShardFailed) as err:

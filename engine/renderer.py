@@ -62,6 +62,7 @@ class Renderer(ABC):
     shard_prefix: ClassVar[str] = ""  # file-name prefix for single-renderer runs; defaults to name
     Params: ClassVar[type[RendererParams]] = RendererParams
     corpus_help: ClassVar[str] = "no user corpus"
+    batch_size: ClassVar[int] = 32  # jobs per render_batch call; larger where a tool is cheaper in bulk
     description: ClassVar[str] = ""
 
     def __init__(self, params: RendererParams):
@@ -70,6 +71,11 @@ class Renderer(ABC):
     @classmethod
     def parse_params(cls, raw: dict[str, Any]) -> RendererParams:
         return cls.Params.model_validate(raw)
+
+    @classmethod
+    def build_corpus(cls, sources: list[Path], out: Path) -> dict[str, Any]:
+        """Turn raw sources into this renderer's corpus format (``gotdata corpus NAME``)."""
+        raise NotImplementedError(f"renderer {cls.name!r} has no corpus builder")
 
     @classmethod
     def dependency_versions(cls) -> dict[str, str]:

@@ -31,7 +31,6 @@ from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
 from gotdata.seeding import make_rng, sample_seed
 
-BATCH_SIZE = 32  # jobs handed to a renderer at once
 TMP_MARKER = ".tmp"
 
 
@@ -111,10 +110,11 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     rejects: dict[str, Counter[str]] = defaultdict(Counter)
     components: Counter[str] = Counter()
     indices = iter(plan.shard_indices(spec.shard))
+    chunk_size = max(registry.get(c.renderer).batch_size for c in recipe.components)
     done = 0
     with open(tmp, "wb") as handle:
         writer = TarWriter(handle, user="gotdata", group="gotdata", mtime=0, encoder=False)
-        while chunk := list(islice(indices, BATCH_SIZE)):
+        while chunk := list(islice(indices, chunk_size)):
             for name, record in _render_chunk(recipe, plan, chunk, rejects):
                 writer.write(record)
                 components[name] += 1

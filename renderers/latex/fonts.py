@@ -1,0 +1,76 @@
+"""Font sets a batch document can load, checked against the installed TeX Live."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+
+# name -> (preamble lines, the .sty files it needs)
+PDFLATEX_FONTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "computer-modern": ("", ()),
+    "latin-modern": (r"\usepackage{lmodern}", ("lmodern.sty",)),
+    "times": (r"\usepackage{mathptmx}", ("mathptmx.sty",)),
+    "palatino": (r"\usepackage{mathpazo}", ("mathpazo.sty",)),
+    "helvetica": (r"\usepackage[scaled]{helvet}\renewcommand{\familydefault}{\sfdefault}", ("helvet.sty",)),
+    "charter": (r"\usepackage{charter}", ("charter.sty",)),
+    "utopia-fourier": (r"\usepackage{fourier}", ("fourier.sty",)),
+    "bookman": (r"\usepackage{bookman}", ("bookman.sty",)),
+    "new-century": (r"\usepackage{newcent}", ("newcent.sty",)),
+    "euler-math": (r"\usepackage{eulervm}", ("eulervm.sty",)),
+    "tgpagella": (r"\usepackage{tgpagella}", ("tgpagella.sty",)),
+    "tgheros": (r"\usepackage{tgheros}\renewcommand{\familydefault}{\sfdefault}", ("tgheros.sty",)),
+}
+
+# Text font families a page can switch to on its own (NFSS, T1 encoding), so pages with different
+# fonts share one TeX run. name -> family code (the t1<code>.fd file must exist).
+PAGE_FAMILIES: dict[str, str] = {
+    "computer-modern": "cmr",
+    "latin-modern": "lmr",
+    "latin-modern-sans": "lmss",
+    "times": "ptm",
+    "palatino": "ppl",
+    "helvetica": "phv",
+    "charter": "bch",
+    "utopia": "put",
+    "bookman": "pbk",
+    "new-century": "pnc",
+}
+
+# xeCJK families declared in Chinese templates' preambles: name -> font.
+CJK_FAMILIES: dict[str, str] = {"noto-serif": "Noto Serif CJK SC", "noto-sans": "Noto Sans CJK SC"}
+CJK_PREAMBLE = "\n".join(
+    [r"\setCJKmainfont{Noto Serif CJK SC}", r"\setCJKsansfont{Noto Sans CJK SC}"]
+    + [rf"\setCJKfamilyfont{{{name}}}{{{font}}}" for name, font in CJK_FAMILIES.items()]
+)
+
+
+@cache
+def _kpsewhich(name: str) -> bool:
+    binary = shutil.which("kpsewhich")
+    if binary is None:
+        return False
+    result = subprocess.run([binary, name], capture_output=True, text=True, timeout=30)
+    return result.returncode == 0 and bool(result.stdout.strip())
+
+
+@cache
+def _font_installed(family: str) -> bool:
+    binary = shutil.which("fc-list")
+    if binary is None:
+        return False
+    result = subprocess.run([binary, family], capture_output=True, text=True, timeout=30)
+    return bool(result.stdout.strip())
+
+
+def available_pdflatex_fonts() -> list[str]:
+    """Installed font sets, in a fixed order (so seeds pick the same set on every machine that has it)."""
+    return [name for name, (_, files) in PDFLATEX_FONTS.items() if all(_kpsewhich(f) for f in files)]
+
+
+def available_page_families() -> list[str]:
+    return [name for name, code in PAGE_FAMILIES.items() if _kpsewhich(f"t1{code}.fd")]
+
+
+def available_cjk_fonts() -> list[str]:
+    return [name for name, font in CJK_FAMILIES.items() if _font_installed(font)]

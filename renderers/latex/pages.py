@@ -1,0 +1,147 @@
+"""Page content: blocks of LaTeX source, each with its Mathpix-markdown target, in reading order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from gotdata.renderers.latex.formulas import FormulaGenerator
+from gotdata.renderers.latex.tables import TableGenerator
+from gotdata.renderers.latex.text import escape_text, paragraphs, words
+
+INLINE_RELATIONS = ["=", "<", r"\leq", r"\in", r"\approx"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # title, section, subsection, paragraph, math, table, list
+    source: str  # what is typeset
+    target: str  # Mathpix markdown for it
+
+
+class PageWriter:
+    """Draws a page's worth of blocks (a little more than fits; the renderer drops the overflow)."""
+
+    def __init__(self, rng: np.random.Generator, language: str, pool: dict[str, list[str]] | None = None):
+        self.rng = rng
+        self.language = language
+        self.pool = pool or {}
+        self.paragraphs = self.pool.get("paragraph") or list(paragraphs(language))
+        self.more_paragraphs = self.pool.get("paragraph_more") or self.paragraphs
+        self.words = list(words("en"))
+
+    def pick(self, options):
+        return options[int(self.rng.integers(len(options)))]
+
+    # -- text ------------------------------------------------------------------------------------
+    def sentences(self, count: int, first: bool = False) -> str:
+        text = self.pick(self.paragraphs if first else self.more_paragraphs)
+        if self.language == "zh":  # a sentence keeps its closing quote
+            parts = re.findall(r"[^。！？；]+[。！？；]+[”’]?", text) or [text]
+        else:
+            parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if p]
+        start = int(self.rng.integers(max(1, len(parts) - count + 1)))
+        return ("" if self.language == "zh" else " ").join(parts[start : start + count])
+
+    def phrase(self, low: int, high: int) -> str:
+        if self.language == "zh":
+            text = re.sub(r"[，。！？；：“”、《》（）\s]", "", self.pick(self.paragraphs))
+            size = int(self.rng.integers(low + 2, high + 5))
+            start = int(self.rng.integers(max(1, len(text) - size)))
+            return text[start : start + size]
+        chosen = [self.pick(self.words) for _ in range(int(self.rng.integers(low, high + 1)))]
+        return " ".join(
+            w.capitalize() if i == 0 or self.rng.random() < 0.5 else w for i, w in enumerate(chosen)
+        )
+
+    def inline_math(self) -> str:
+        pool = self.pool.get("formula")
+        if pool and self.rng.random() < 0.7:
+            return self.pick(pool)
+        generator = FormulaGenerator(self.rng, max_depth=1)
+        if self.rng.random() < 0.4:
+            return f"{generator.atom(0)} {self.pick(INLINE_RELATIONS)} {generator.small(1)}"
+        return generator.small(0)
+
+    def paragraph(self, first: bool = False) -> Block:
+        text = self.sentences(int(self.rng.integers(2, 7)), first)
+        separator = "" if self.language == "zh" else " "
+        tokens = list(text) if self.language == "zh" else text.split(" ")
+        source_parts, target_parts = [escape_text(t) for t in tokens], list(tokens)
+        for _ in range(int(self.rng.integers(0, 4)) if self.rng.random() < 0.5 else 0):
+            at = int(self.rng.integers(len(tokens) + 1))
+            math = self.inline_math()
+            source_parts.insert(at, f"${math}$")
+            target_parts.insert(at, f"\\({math}\\)")
+        return Block("paragraph", separator.join(source_parts), separator.join(target_parts))
+
+    # -- blocks ----------------------------------------------------------------------------------
+    def title(self) -> Block:
+        title = self.phrase(3, 8)
+        author = ", ".join(self.phrase(2, 2) for _ in range(int(self.rng.integers(1, 4))))
+        if self.language == "zh":
+            author = "，".join(self.phrase(1, 1)[:3] for _ in range(int(self.rng.integers(1, 4))))
+        source = rf"\gdtitle{{{escape_text(title)}}}{{{escape_text(author)}}}"
+        return Block("title", source, f"\\title{{{title}}}\n\n\\author{{{author}}}")
+
+    def heading(self, level: str) -> Block:
+        text = self.phrase(1, 5)
+        macro = "gdsection" if level == "section" else "gdsubsection"
+        return Block(level, rf"\{macro}{{{escape_text(text)}}}", f"\\{level}*{{{text}}}")
+
+    def display_math(self) -> Block:
+        pool = self.pool.get("formula")
+        math = (
+            self.pick(pool) if pool and self.rng.random() < 0.7 else FormulaGenerator(self.rng, 2).formula()
+        )
+        # Typeset in a box no wider than the line (wide formulas are scaled down, never overflow).
+        box = f"\\begin{{adjustbox}}{{max width=\\linewidth}}$\\displaystyle {math}$\\end{{adjustbox}}"
+        source = f"\\begin{{center}}{box}\\end{{center}}"
+        return Block("math", source, f"\\[\n{math}\n\\]")
+
+    def table(self) -> Block:
+        pool = self.pool.get("table")
+        tabular = (
+            self.pick(pool)
+            if pool and self.rng.random() < 0.7
+            else TableGenerator(self.rng, self.words).tabular()
+        )
+        box = f"\\begin{{adjustbox}}{{max width=\\linewidth}}\n{tabular}\n\\end{{adjustbox}}"
+        return Block("table", f"\\begin{{center}}\n{box}\n\\end{{center}}", tabular)
+
+    def bullet_list(self) -> Block:
+        env = "itemize" if self.rng.random() < 0.6 else "enumerate"
+        items = [self.sentences(1) for _ in range(int(self.rng.integers(2, 6)))]
+        source = "\n".join(
+            [f"\\begin{{{env}}}", *(f"\\item {escape_text(i)}" for i in items), f"\\end{{{env}}}"]
+        )
+        target = "\n".join([f"\\begin{{{env}}}", *(f"\\item {i}" for i in items), f"\\end{{{env}}}"])
+        return Block("list", source, target)
+
+    def blocks(self, budget: int) -> list[Block]:
+        """Blocks in reading order; ``budget`` is a rough character capacity of the page."""
+        out: list[Block] = []
+        if self.rng.random() < 0.7:
+            out.append(self.title())
+        out.append(self.paragraph(first=True))
+        used = len(out[-1].target)
+        while used < budget:
+            roll = self.rng.random()
+            last = out[-1].kind if out else "title"
+            if roll < 0.14 and last not in ("section", "subsection"):
+                block = self.heading("section")
+            elif roll < 0.2 and last not in ("section", "subsection"):
+                block = self.heading("subsection")
+            elif roll < 0.32:
+                block = self.display_math()
+            elif roll < 0.39:
+                block = self.table()
+            elif roll < 0.46:
+                block = self.bullet_list()
+            else:
+                block = self.paragraph()
+            out.append(block)
+            used += len(block.target) * (2 if self.language == "zh" else 1) + 60
+        return out

@@ -1,0 +1,201 @@
+"""Sandboxed, batched TeX runs shared by the TeX-based renderers.
+
+Untrusted snippets are typeset with shell escape off, paranoid file access (no absolute paths, no
+parent folders, no dot files: kpathsea's openin_any/openout_any=p), a wall-clock limit and caps on
+memory and file size. A batch document marks each sample with a line on the terminal, so an error
+or a hang is pinned to the sample that caused it: that sample alone is rejected and the batch
+is typeset again without it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MARKER = "GOTDATA-SAMPLE-"
+MEMORY_LIMIT = 3 * 1024**3
+FILE_SIZE_LIMIT = 256 * 1024**2
+_MARKER_RE = re.compile(rf"^{MARKER}(\d+)$")
+
+
+class TexUnavailable(RuntimeError):
+    pass
+
+
+def marker(key: int) -> str:
+    """The line a batch document prints before typesetting sample ``key``."""
+    return rf"\immediate\write16{{{MARKER}{key}}}"
+
+
+def _limits() -> None:  # runs in the child before exec
+    os.setsid()
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+
+
+def sandbox_env(workdir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "XDG_CACHE_HOME")}
+    env.update(
+        openin_any="p",  # no reading outside the working folder (absolute paths, .., dot files)
+        openout_any="p",
+        shell_escape="f",
+        TEXMFOUTPUT=str(workdir),
+        SOURCE_DATE_EPOCH="0",  # \today and PDF dates do not depend on the clock
+        FORCE_SOURCE_DATE="1",
+    )
+    return env
+
+
+@dataclass
+class TexRun:
+    returncode: int | None  # None: killed at the time limit
+    terminal: str
+    pdf: Path | None
+    aux: str = ""
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode is None
+
+
+def run_tex(source: str, engine: str, workdir: Path, timeout: float) -> TexRun:
+    """Typeset ``source`` as doc.tex in ``workdir`` (nonstop mode, no shell escape)."""
+    binary = shutil.which(engine)
+    if binary is None:
+        raise TexUnavailable(f"{engine} not found: install TeX Live (make setup does)")
+    tex = workdir / "doc.tex"
+    tex.write_text(source, encoding="utf-8")
+    for stale in ("doc.pdf", "doc.aux", "doc.log"):
+        (workdir / stale).unlink(missing_ok=True)
+    command = [binary, "-no-shell-escape", "-interaction=nonstopmode", "-file-line-error", "doc.tex"]
+    with open(workdir / "terminal.txt", "wb") as terminal:
+        process = subprocess.Popen(
+            command,
+            cwd=workdir,
+            env=sandbox_env(workdir),
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_limits,
+        )
+        try:
+            returncode: int | None = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            returncode = None
+    text = (workdir / "terminal.txt").read_text(encoding="utf-8", errors="replace")
+    pdf = workdir / "doc.pdf"
+    aux = workdir / "doc.aux"
+    return TexRun(
+        returncode,
+        text,
+        pdf if pdf.exists() else None,
+        aux.read_text(encoding="utf-8", errors="replace") if aux.exists() else "",
+    )
+
+
+def errors_by_sample(terminal: str) -> dict[int, str]:
+    """Map each sample key to the first TeX error printed while it was being typeset."""
+    current: int | None = None
+    found: dict[int, str] = {}
+    for line in terminal.splitlines():
+        match = _MARKER_RE.match(line.strip())
+        if match:
+            current = int(match.group(1))
+        elif (
+            (line.startswith("!") or re.match(r"^[^:\s]+\.tex:\d+: ", line))
+            and current is not None
+            and current not in found
+        ):
+            found[current] = line.split(": ", 1)[-1].lstrip("! ").strip()
+    return found
+
+
+def overfull_by_sample(terminal: str) -> dict[int, float]:
+    """The widest overfull line (pt) TeX reported while typesetting each sample."""
+    current: int | None = None
+    widest: dict[int, float] = {}
+    for line in terminal.splitlines():
+        match = _MARKER_RE.match(line.strip())
+        if match:
+            current = int(match.group(1))
+            continue
+        over = re.match(r"Overfull \\hbox \(([\d.]+)pt too wide\)", line)
+        if over and current is not None:
+            widest[current] = max(widest.get(current, 0.0), float(over.group(1)))
+    return widest
+
+
+def last_sample(terminal: str) -> int | None:
+    keys = [int(m.group(1)) for m in map(_MARKER_RE.match, (ln.strip() for ln in terminal.splitlines())) if m]
+    return keys[-1] if keys else None
+
+
+def classify(error: str) -> str:
+    """A short rejection reason for a TeX error line."""
+    lowered = error.lower()
+    if "missing character" in lowered:
+        return "missing_glyph"
+    if "undefined control sequence" in lowered:
+        return "undefined_macro"
+    if "not found" in lowered or "can't find file" in lowered or "not writable" in lowered:
+        return "file_access_denied"
+    if "environment" in lowered and "undefined" in lowered:
+        return "undefined_environment"
+    return "tex_error"
+
+
+@dataclass
+class BatchResult:
+    pdf: Path | None  # one typeset document holding the kept samples, in order
+    kept: list[int]
+    rejected: dict[int, tuple[str, str]] = field(default_factory=dict)  # key -> (reason, detail)
+    aux: str = ""
+    terminal: str = ""
+
+
+def typeset_batch(
+    keys: Sequence[int],
+    build: Callable[[Sequence[int]], str],
+    engine: str,
+    workdir: Path,
+    timeout: Callable[[int], float],
+) -> BatchResult:
+    """Typeset samples ``keys`` (``build`` writes the document for a subset), dropping bad ones.
+
+    Each failing sample costs one more run of the batch; a sample that hangs TeX is found through
+    the last marker printed before the time limit.
+    """
+    kept = list(keys)
+    rejected: dict[int, tuple[str, str]] = {}
+    while kept:
+        run = run_tex(build(kept), engine, workdir, timeout(len(kept)))
+        if run.timed_out:
+            culprit = last_sample(run.terminal)
+            culprit = culprit if culprit is not None else kept[0]
+            rejected[culprit] = ("tex_timeout", "TeX did not finish in time")
+            kept.remove(culprit)
+            continue
+        errors = errors_by_sample(run.terminal)
+        bad = {k: e for k, e in errors.items() if k in kept}
+        if not bad:
+            if run.returncode != 0 or run.pdf is None:
+                raise RuntimeError(f"{engine} failed outside any sample:\n{run.terminal[-2000:]}")
+            return BatchResult(run.pdf, kept, rejected, run.aux, run.terminal)
+        for key, error in bad.items():
+            rejected[key] = (classify(error), error[:200])
+            kept.remove(key)
+    return BatchResult(None, [], rejected)
+
+
+def scratch_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="gotdata-tex-"))
