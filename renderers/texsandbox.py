@@ -76,6 +76,9 @@ def run_tex(source: str, engine: str, workdir: Path, timeout: float) -> TexRun:
     for stale in ("doc.pdf", "doc.aux", "doc.log"):
         (workdir / stale).unlink(missing_ok=True)
     command = [binary, "-no-shell-escape", "-interaction=nonstopmode", "-file-line-error", "doc.tex"]
+    stdbuf = shutil.which("stdbuf")
+    if stdbuf:  # line-buffered terminal output, so a killed run still shows its last sample marker
+        command = [stdbuf, "-oL", *command]
     with open(workdir / "terminal.txt", "wb") as terminal:
         process = subprocess.Popen(
             command,
