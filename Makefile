@@ -35,6 +35,7 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python benchmarks/bench_molecule.py
+	$(BIN)/python benchmarks/bench_latex.py
 
 clean:
 	rm -rf demo-output build dist *.egg-info

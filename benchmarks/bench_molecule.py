@@ -8,24 +8,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-import ray
+from common import engine_rate, one_renderer_recipe
 
 from gotdata.encode import encode_image
-from gotdata.manifest import load_manifest
-from gotdata.recipe import parse_recipe
 from gotdata.renderer import Job, Sample
 from gotdata.renderers.molecule import MoleculeRenderer
-from gotdata.run import RunOptions, render
 from gotdata.seeding import make_rng, sample_seed
-
-
-def recipe(n: int, shard_size: int = 100, params: dict | None = None):
-    component = {"renderer": "molecule", "params": params or {}}
-    return parse_recipe({"n": n, "shard_size": shard_size, "seed": 1, "components": [component]}, "bench")
 
 
 def bare_loop(n: int) -> float:
@@ -47,19 +37,7 @@ def bare_loop(n: int) -> float:
 
 
 def engine(n: int, workers: int, params: dict | None = None) -> tuple[float, float]:
-    """(samples/s, peak worker RSS in MiB) for one engine run; Ray start-up is not timed."""
-    with tempfile.TemporaryDirectory() as out:
-        if workers:
-            ray.init(num_cpus=workers, include_dashboard=False, logging_level="ERROR")
-        try:
-            started = time.perf_counter()
-            render(recipe(n, params=params), RunOptions(Path(out), workers=workers, progress=False))
-            rate = n / (time.perf_counter() - started)
-        finally:
-            if workers:
-                ray.shutdown()
-        manifest = load_manifest(Path(out))
-        return rate, max(record.peak_rss_mb for record in manifest.shards.values())
+    return engine_rate(one_renderer_recipe("molecule", n, params=params), workers)
 
 
 def main() -> None:

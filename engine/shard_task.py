@@ -110,7 +110,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     rejects: dict[str, Counter[str]] = defaultdict(Counter)
     components: Counter[str] = Counter()
     indices = iter(plan.shard_indices(spec.shard))
-    chunk_size = max(registry.get(c.renderer).batch_size for c in recipe.components)
+    chunk_size = max(_warm(c)[0].batch_size for c in recipe.components)
     done = 0
     with open(tmp, "wb") as handle:
         writer = TarWriter(handle, user="gotdata", group="gotdata", mtime=0, encoder=False)

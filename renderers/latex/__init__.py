@@ -113,8 +113,13 @@ class LatexRenderer(Renderer):
     Params = LatexParams
     description = "formulas, tables and pages typeset with TeX Live"
     corpus_help = "JSONL from `gotdata corpus latex` (kinds formula, table, paragraph)"
-    batch_size = 64  # samples per TeX run (split by template or font set)
     params: LatexParams
+
+    def __init__(self, params: LatexParams):
+        super().__init__(params)
+        # Samples per call (split into one TeX run per font set or template): small crops are cheap
+        # to hold, whole pages are not.
+        self.batch_size = 64 if params.mode == "page" else 512
 
     @classmethod
     def build_corpus(cls, sources: list[Path], out: Path) -> dict[str, Any]:
