@@ -35,9 +35,9 @@ def one_run_per_formula(n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--formulas", type=int, default=512)
+    parser.add_argument("--formulas", type=int, default=2048)
     parser.add_argument("--naive", type=int, default=40)
-    parser.add_argument("--tables", type=int, default=256)
+    parser.add_argument("--tables", type=int, default=1024)
     parser.add_argument("--pages", type=int, default=128)
     args = parser.parse_args()
     assert LatexRenderer.batch_size
@@ -45,9 +45,9 @@ def main() -> None:
     for _ in range(args.repeats):
         rounds.append(
             (
-                engine_rate(one_renderer_recipe("latex", args.formulas, 256), 0)[0],
+                engine_rate(one_renderer_recipe("latex", args.formulas, 1024), 0)[0],
                 one_run_per_formula(args.naive),
-                engine_rate(one_renderer_recipe("latex", args.tables, 256, {"mode": "table"}), 0)[0],
+                engine_rate(one_renderer_recipe("latex", args.tables, 1024, {"mode": "table"}), 0)[0],
                 engine_rate(one_renderer_recipe("latex", args.pages, 64, {"mode": "page"}), 0)[0],
                 engine_rate(
                     one_renderer_recipe("latex", args.pages // 2, 64, {"mode": "page", "language": "zh"}), 0

@@ -17,7 +17,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,35 +122,34 @@ def run_tex(source: str, engine: str, workdir: Path, timeout: float) -> TexRun:
     )
 
 
-def errors_by_sample(terminal: str) -> dict[int, str]:
-    """Map each sample key to the first TeX error printed while it was being typeset."""
+def _lines_by_sample(terminal: str) -> Iterator[tuple[int | None, str]]:
+    """Each terminal line with the key of the sample being typeset when it was printed."""
     current: int | None = None
-    found: dict[int, str] = {}
     for line in terminal.splitlines():
         match = _MARKER_RE.match(line.strip())
         if match:
             current = int(match.group(1))
-        elif (
-            (line.startswith("!") or re.match(r"^[^:\s]+\.tex:\d+: ", line))
-            and current is not None
-            and current not in found
-        ):
-            found[current] = line.split(": ", 1)[-1].lstrip("! ").strip()
+        else:
+            yield current, line
+
+
+def errors_by_sample(terminal: str) -> dict[int, str]:
+    """Map each sample key to the first TeX error printed while it was being typeset."""
+    found: dict[int, str] = {}
+    for key, line in _lines_by_sample(terminal):
+        is_error = line.startswith("!") or re.match(r"^[^:\s]+\.tex:\d+: ", line)
+        if is_error and key is not None and key not in found:
+            found[key] = line.split(": ", 1)[-1].lstrip("! ").strip()
     return found
 
 
 def overfull_by_sample(terminal: str) -> dict[int, float]:
     """The widest overfull line (pt) TeX reported while typesetting each sample."""
-    current: int | None = None
     widest: dict[int, float] = {}
-    for line in terminal.splitlines():
-        match = _MARKER_RE.match(line.strip())
-        if match:
-            current = int(match.group(1))
-            continue
+    for key, line in _lines_by_sample(terminal):
         over = re.match(r"Overfull \\hbox \(([\d.]+)pt too wide\)", line)
-        if over and current is not None:
-            widest[current] = max(widest.get(current, 0.0), float(over.group(1)))
+        if over and key is not None:
+            widest[key] = max(widest.get(key, 0.0), float(over.group(1)))
     return widest
 
 

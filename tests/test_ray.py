@@ -38,19 +38,18 @@ def test_ray_output_is_identical_to_in_process(tmp_path, reference, workers):
     assert "gotdata render summary" in result.stderr  # progress and summary are shown
 
 
-def test_a_crashed_worker_costs_a_retry_not_the_run(tmp_path, reference):
+def _render_with_crashes(tmp_path, workers: str, shard: int, times: int):
+    """Render ARGS while the worker of ``shard`` is SIGKILLed on its first ``times`` attempts."""
     markers = tmp_path / "markers"
     markers.mkdir()
     out = tmp_path / "out"
-    result = run_cli(
-        *ARGS,
-        "--out",
-        str(out),
-        "--workers",
-        "2",
-        "--no-progress",
-        env={"GOTDATA_TEST_CRASH": f"{markers}:3:1"},
-    )
+    env = {"GOTDATA_TEST_CRASH": f"{markers}:{shard}:{times}"}
+    result = run_cli(*ARGS, "--out", str(out), "--workers", workers, "--no-progress", env=env)
+    return result, markers, out
+
+
+def test_a_crashed_worker_costs_a_retry_not_the_run(tmp_path, reference):
+    result, markers, out = _render_with_crashes(tmp_path, "2", shard=3, times=1)
     assert result.returncode == 0, result.stderr
     assert (markers / "crashed-3-0").exists()  # the worker really was killed mid-shard
     assert shard_hashes(out) == reference
@@ -97,18 +96,7 @@ def test_sigkill_then_resume_gives_the_uninterrupted_result(tmp_path, reference,
 
 
 def test_a_shard_that_always_kills_its_worker_stops_the_run_cleanly(tmp_path):
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    out = tmp_path / "out"
-    result = run_cli(
-        *ARGS,
-        "--out",
-        str(out),
-        "--workers",
-        "1",
-        "--no-progress",
-        env={"GOTDATA_TEST_CRASH": f"{markers}:0:99"},
-    )
+    result, markers, out = _render_with_crashes(tmp_path, "1", shard=0, times=99)
     assert result.returncode == 1
     assert "shard 0 failed 4 times" in result.stderr and "Traceback" not in result.stderr
     assert len(list(markers.iterdir())) == 4  # first try + 3 retries

@@ -14,10 +14,8 @@ PDFLATEX_FONTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "palatino": (r"\usepackage{mathpazo}", ("mathpazo.sty",)),
     "helvetica": (r"\usepackage[scaled]{helvet}\renewcommand{\familydefault}{\sfdefault}", ("helvet.sty",)),
     "charter": (r"\usepackage{charter}", ("charter.sty",)),
-    "utopia-fourier": (r"\usepackage{fourier}", ("fourier.sty",)),
     "bookman": (r"\usepackage{bookman}", ("bookman.sty",)),
     "new-century": (r"\usepackage{newcent}", ("newcent.sty",)),
-    "euler-math": (r"\usepackage{eulervm}", ("eulervm.sty",)),
     "tgpagella": (r"\usepackage{tgpagella}", ("tgpagella.sty",)),
     "tgheros": (r"\usepackage{tgheros}\renewcommand{\familydefault}{\sfdefault}", ("tgheros.sty",)),
 }
@@ -35,6 +33,10 @@ PAGE_FAMILIES: dict[str, str] = {
     "utopia": "put",
     "bookman": "pbk",
     "new-century": "pnc",
+    "tg-termes": "qtm",
+    "tg-pagella": "qpl",
+    "tg-heros": "qhv",
+    "tg-schola": "qcs",
 }
 
 # xeCJK families declared in Chinese templates' preambles: name -> font.
@@ -46,21 +48,21 @@ CJK_PREAMBLE = "\n".join(
 
 
 @cache
-def _kpsewhich(name: str) -> bool:
-    binary = shutil.which("kpsewhich")
+def _tool_finds(tool: str, query: str) -> bool:
+    """Whether ``tool query`` (kpsewhich, fc-list) succeeds and prints something."""
+    binary = shutil.which(tool)
     if binary is None:
         return False
-    result = subprocess.run([binary, name], capture_output=True, text=True, timeout=30)
+    result = subprocess.run([binary, query], capture_output=True, text=True, timeout=30)
     return result.returncode == 0 and bool(result.stdout.strip())
 
 
-@cache
+def _kpsewhich(name: str) -> bool:
+    return _tool_finds("kpsewhich", name)
+
+
 def _font_installed(family: str) -> bool:
-    binary = shutil.which("fc-list")
-    if binary is None:
-        return False
-    result = subprocess.run([binary, family], capture_output=True, text=True, timeout=30)
-    return bool(result.stdout.strip())
+    return _tool_finds("fc-list", family)
 
 
 def available_pdflatex_fonts() -> list[str]:
