@@ -16,6 +16,9 @@ from rich.table import Table
 
 from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
+from gotdata.export import export_got
+from gotdata.gallery import write_gallery
+from gotdata.inspection import summarise, summary_tables
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.run import OutputConflict, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
@@ -71,6 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("renderer", help="renderer name, e.g. latex")
     c.add_argument("sources", nargs="+", help="files, folders or globs")
     c.add_argument("--out", required=True, help="corpus file to write (JSONL)")
+
+    i = sub.add_parser("inspect", help="counts, rejects, size and length distributions of an output")
+    i.add_argument("out", help="output folder of a render run")
+    i.add_argument("--gallery", metavar="DIR", help="also write an HTML gallery and contact sheet here")
+    i.add_argument("--per-component", type=int, default=4, help="gallery samples per component")
+    i.add_argument("--sample-shards", type=int, default=8, help="shards read for distributions")
+    i.add_argument("--json", action="store_true", help="machine-readable summary")
+
+    e = sub.add_parser("export", help="write an output in another training format")
+    e.add_argument("format", choices=["got"], help="got: GOT-OCR2.0's LLaVA-style JSON + images")
+    e.add_argument("out", help="output folder of a render run")
+    e.add_argument("--to", required=True, help="folder to write")
 
     ls = sub.add_parser("renderers", help="list registered renderers and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
@@ -153,6 +168,25 @@ def cmd_corpus(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
+    summary = summarise(Path(args.out), args.sample_shards)
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        for table in summary_tables(summary):
+            console.print(table)
+    if args.gallery:
+        page = write_gallery(args.out, args.gallery, args.per_component, args.sample_shards)
+        print(f"gallery: {page.resolve()}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, console: Console) -> int:
+    count = export_got(args.out, args.to, progress=True)
+    print(f"exported {count:,} samples to {Path(args.to).resolve() / 'train.json'}")
+    return 0
+
+
 def _renderer_rows() -> list[dict[str, Any]]:
     rows = []
     for name in registry.names():
@@ -205,10 +239,18 @@ def cmd_renderers(args: argparse.Namespace, console: Console) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
-    handlers = {"render": cmd_render, "renderers": cmd_renderers, "corpus": cmd_corpus}
+    handlers = {
+        "render": cmd_render,
+        "renderers": cmd_renderers,
+        "corpus": cmd_corpus,
+        "inspect": cmd_inspect,
+        "export": cmd_export,
+    }
     try:
-        return handlers[args.command](args, Console() if args.command == "renderers" else console)
-    except (RecipeError, CorpusError, OutputConflict, LookupError) as err:
+        return handlers[args.command](
+            args, Console() if args.command in ("renderers", "inspect") else console
+        )
+    except (RecipeError, CorpusError, OutputConflict, LookupError, FileNotFoundError) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         return 2
     except (RunawayRejects, ShardFailed) as err:

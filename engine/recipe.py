@@ -85,6 +85,9 @@ class Recipe(BaseModel):
     )
     shard_size: HumanCount = Field(1000, gt=0)
     image_format: Literal["png", "jpg"] = "png"
+    image_mode: Literal["RGB", "L", "auto"] = Field(
+        "RGB", description="stored colour mode; RGB (default) keeps every reader's decoded arrays alike"
+    )
     png_compress_level: int = Field(1, ge=0, le=9)
     jpeg_quality: int = Field(90, ge=1, le=100)
     max_attempts: int = Field(50, ge=1, description="attempts per index before the run stops")

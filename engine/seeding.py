@@ -10,9 +10,10 @@ import numpy as np
 
 
 def derive_seed(*parts: object) -> int:
-    """A stable 64-bit seed from any sequence of printable parts."""
+    """A stable 63-bit seed from any sequence of printable parts (63 bits: readers such as
+    pyarrow store metadata integers as signed int64)."""
     text = "\x1f".join(str(p) for p in parts).encode("utf-8")
-    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little") >> 1
 
 
 def sample_seed(recipe_seed: int, component: str, index: int, attempt: int) -> int:

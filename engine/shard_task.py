@@ -25,7 +25,7 @@ from webdataset import TarWriter
 from gotdata import registry
 from gotdata.checks import check_sample
 from gotdata.corpus import Corpus, CorpusError
-from gotdata.encode import encode_image, encode_json
+from gotdata.encode import encode_image, encode_json, flatten
 from gotdata.plan import Plan
 from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
@@ -217,6 +217,10 @@ def _to_record(
     record: dict[str, Any] = {"__key__": key, "txt": outcome.target.encode("utf-8")}
     ext = recipe.image_format
     images = outcome.images
+    if recipe.image_mode != "auto":
+        images = [
+            im if im.mode == recipe.image_mode else flatten(im).convert(recipe.image_mode) for im in images
+        ]
     for number, image in enumerate(images):
         name = ext if len(images) == 1 else f"{number}.{ext}"
         record[name] = encode_image(image, ext, recipe.png_compress_level, recipe.jpeg_quality)

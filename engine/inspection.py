@@ -1,0 +1,100 @@
+"""`gotdata inspect OUT`: what a run made, from its manifest and a sample of its shards."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import webdataset as wds
+from rich.table import Table
+
+from gotdata.manifest import MANIFEST, load_manifest
+from gotdata.stream import _image_keys
+
+
+def sampled_shards(out_dir: Path, count: int) -> list[Path]:
+    """Up to ``count`` complete shards, evenly spread over the run (always the same ones)."""
+    manifest = load_manifest(out_dir)
+    if manifest is None:
+        raise FileNotFoundError(f"{out_dir} has no {MANIFEST}: not a gotdata output folder")
+    done = [out_dir / r.file for k, r in sorted(manifest.shards.items()) if manifest.is_done(int(k), out_dir)]
+    if len(done) <= count:
+        return done
+    picks = np.linspace(0, len(done) - 1, count).round().astype(int)
+    return [done[i] for i in sorted(set(picks.tolist()))]
+
+
+def read_samples(shards: list[Path]):
+    """Raw samples (bytes per member) of the given shards, in order."""
+    for shard in shards:
+        yield from wds.WebDataset(str(shard), shardshuffle=False)
+
+
+def summarise(out_dir: Path, sample_shards: int = 8) -> dict[str, Any]:
+    manifest = load_manifest(out_dir)
+    if manifest is None:
+        raise FileNotFoundError(f"{out_dir} has no {MANIFEST}: not a gotdata output folder")
+    totals = manifest.totals()
+    seconds = sum(r.seconds for r in manifest.shards.values())
+    sizes: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    shards = sampled_shards(out_dir, sample_shards)
+    for sample in read_samples(shards):
+        meta = json.loads(sample["json"])
+        bucket = sizes[meta.get("component", "?")]
+        bucket["width"].append(meta.get("width", 0))
+        bucket["height"].append(meta.get("height", 0))
+        bucket["target chars"].append(len(sample["txt"].decode("utf-8")))
+        bucket["images"].append(len(_image_keys(sample)))
+    return {
+        "out_dir": str(out_dir),
+        "complete": manifest.complete,
+        "shards": f"{len(manifest.shards)}/{manifest.num_shards}",
+        "samples": totals["samples"],
+        "components": totals["components"],
+        "rejects": totals["rejects"],
+        "samples_per_worker_second": round(totals["samples"] / seconds, 2) if seconds else None,
+        "distributions_from": f"{sum(len(v['width']) for v in sizes.values())} samples, {len(shards)} shards",
+        "distributions": {
+            component: {name: _quantiles(values) for name, values in fields.items()}
+            for component, fields in sorted(sizes.items())
+        },
+    }
+
+
+def _quantiles(values: list[int]) -> dict[str, float]:
+    array = np.asarray(values)
+    return {
+        "min": int(array.min()),
+        "p10": float(np.percentile(array, 10)),
+        "median": float(np.median(array)),
+        "p90": float(np.percentile(array, 90)),
+        "max": int(array.max()),
+    }
+
+
+def summary_tables(summary: dict[str, Any]) -> list[Table]:
+    head = Table(
+        title=f"{summary['out_dir']}: {summary['samples']:,} samples, shards {summary['shards']}"
+        + ("" if summary["complete"] else " (run not complete)")
+    )
+    for column in ("component", "samples", "rejects", "reasons"):
+        head.add_column(column)
+    for name, count in sorted(summary["components"].items()):
+        reasons = summary["rejects"].get(name, {})
+        head.add_row(
+            name,
+            f"{count:,}",
+            f"{sum(reasons.values()):,}",
+            ", ".join(f"{r} {c}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1])) or "-",
+        )
+    head.caption = f"throughput: {summary['samples_per_worker_second']} samples per worker-second"
+    dist = Table(title=f"distributions (from {summary['distributions_from']})")
+    for column in ("component", "field", "min", "p10", "median", "p90", "max"):
+        dist.add_column(column, justify="right" if column not in ("component", "field") else "left")
+    for component, fields in summary["distributions"].items():
+        for name, q in fields.items():
+            dist.add_row(component, name, *(f"{q[k]:g}" for k in ("min", "p10", "median", "p90", "max")))
+    return [head, dist]

@@ -1,0 +1,127 @@
+"""Stream shards into training: ``gotdata.stream(...)``, built on webdataset.
+
+Yields ``StreamSample(images, prompt, target, meta, key)``. Works as plain iteration or inside a
+``torch.utils.data.DataLoader`` with several workers (shards are split by worker and by rank).
+``follow=True`` reads an output folder while ``gotdata render`` is still writing it: each shard is
+read once, only after the manifest records it complete, and the stream ends with the run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import webdataset as wds
+
+from gotdata.manifest import MANIFEST, load_manifest
+
+# image_mode -> webdataset decoder: RGB (what GOT's loader feeds the model), L, or as stored
+DECODERS = {"RGB": "pilrgb", "L": "pill", "stored": "pil"}
+
+
+class StreamSample(NamedTuple):
+    images: list[Any]  # PIL images (or whatever ``transform`` returns), in page order
+    prompt: str  # GOT's query for this sample, e.g. "OCR with format: "
+    target: str
+    meta: dict[str, Any]
+    key: str
+
+
+def _is_output_dir(source: Any) -> bool:
+    return isinstance(source, str | Path) and Path(source).is_dir()
+
+
+def complete_shards(out_dir: str | Path) -> list[str]:
+    """Paths of the shards a manifest records as complete, in shard order."""
+    out_dir = Path(out_dir)
+    manifest = load_manifest(out_dir)
+    if manifest is None:
+        raise FileNotFoundError(f"{out_dir} has no {MANIFEST}: not a gotdata output folder")
+    return [
+        str(out_dir / r.file) for k, r in sorted(manifest.shards.items()) if manifest.is_done(int(k), out_dir)
+    ]
+
+
+class FollowShards(wds.pytorch.IterableDataset):
+    """Shard URLs of a run in progress, each yielded once, as soon as it is complete.
+
+    Ends when the manifest says the run is complete and every shard was yielded. ``timeout`` (s)
+    bounds how long to wait for the next shard; None waits as long as the run takes.
+    """
+
+    def __init__(self, out_dir: str | Path, poll_seconds: float = 1.0, timeout: float | None = None):
+        self.out_dir = Path(out_dir)
+        self.poll_seconds = poll_seconds
+        self.timeout = timeout
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        seen: set[str] = set()
+        last_new = time.monotonic()
+        while True:
+            manifest = load_manifest(self.out_dir) if (self.out_dir / MANIFEST).exists() else None
+            if manifest is not None:
+                for key, record in sorted(manifest.shards.items()):
+                    if record.file not in seen and manifest.is_done(int(key), self.out_dir):
+                        seen.add(record.file)
+                        last_new = time.monotonic()
+                        yield {"url": str(self.out_dir / record.file)}
+                if manifest.complete and len(seen) >= manifest.num_shards:
+                    return
+            if self.timeout is not None and time.monotonic() - last_new > self.timeout:
+                raise TimeoutError(f"no new shard in {self.out_dir} for {self.timeout:.0f}s")
+            time.sleep(self.poll_seconds)
+
+
+def _image_keys(sample: dict[str, Any]) -> list[str]:
+    keys = [k for k in sample if k.rsplit(".", 1)[-1] in ("png", "jpg", "jpeg")]
+    return sorted(keys, key=lambda k: (k.count("."), int(k.split(".")[0]) if k[0].isdigit() else -1))
+
+
+def to_stream_sample(sample: dict[str, Any], transform: Callable | None = None) -> StreamSample:
+    meta = sample.get("json") or {}
+    images = [sample[k] for k in _image_keys(sample)]
+    if transform is not None:
+        images = [transform(image) for image in images]
+    target = sample.get("txt", "")
+    return StreamSample(images, meta.get("prompt", ""), target, meta, sample["__key__"])
+
+
+def stream(
+    source: str | Path | Sequence[str],
+    *,
+    shuffle: int = 0,
+    resampled: bool = False,
+    follow: bool = False,
+    poll_seconds: float = 1.0,
+    timeout: float | None = None,
+    transform: Callable | None = None,
+    image_mode: str = "RGB",  # or "L", or "stored" (the mode written)
+    seed: int = 0,
+) -> wds.DataPipeline:
+    """An iterable over samples of ``source``: an output folder, a brace pattern, or a list of shards.
+
+    ``shuffle``: size of the sample shuffle buffer (0: file order). ``resampled``: draw shards with
+    replacement forever (for step-based training). ``follow``: read an output folder that is still
+    being rendered. ``transform``: applied to every image (e.g. a torchvision transform).
+    """
+    if follow:
+        if not _is_output_dir(source):
+            raise ValueError("follow=True needs the output folder of a render run")
+        shards: Any = FollowShards(source, poll_seconds, timeout)
+    else:
+        urls = complete_shards(source) if _is_output_dir(source) else source
+        if isinstance(urls, str):
+            urls = list(wds.shardlists.expand_urls(urls))  # brace patterns
+        if not urls:
+            raise ValueError(f"no shards in {source}")
+        shards = wds.ResampledShards(list(urls), seed=seed) if resampled else wds.SimpleShardList(list(urls))
+    stages: list[Any] = [shards]
+    if not resampled:  # resampled shards are drawn independently per worker already
+        stages += [wds.split_by_node, wds.split_by_worker]
+    stages.append(wds.tarfile_to_samples(handler=wds.reraise_exception))
+    if shuffle:
+        stages.append(wds.shuffle(shuffle, seed=seed))
+    stages += [wds.decode(DECODERS[image_mode]), wds.map(lambda s: to_stream_sample(s, transform))]
+    return wds.DataPipeline(*stages)
