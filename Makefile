@@ -36,6 +36,7 @@ test: setup lint
 bench: setup
 	$(BIN)/python benchmarks/bench_molecule.py
 	$(BIN)/python benchmarks/bench_latex.py
+	$(BIN)/python benchmarks/bench_geometry.py
 
 clean:
 	rm -rf demo-output build dist *.egg-info

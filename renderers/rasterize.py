@@ -9,15 +9,22 @@ from PIL import Image
 
 
 def rasterize_pages(
-    pdf: Path, dpis: Sequence[int], backend: str = "pymupdf", pages: Sequence[int] | None = None
+    pdf: Path,
+    dpis: Sequence[int],
+    backend: str = "pymupdf",
+    pages: Sequence[int] | None = None,
+    colour: bool = False,
 ) -> list[Image.Image]:
-    """Render ``pages`` (0-based; default the first len(dpis)) of ``pdf``, each at its own dpi."""
+    """Render ``pages`` (0-based; default the first len(dpis)) of ``pdf``, each at its own dpi,
+    in greyscale (or RGB with ``colour``)."""
     pages = list(pages) if pages is not None else list(range(len(dpis)))
     if backend == "pdf2image":
         from pdf2image import convert_from_path
 
         return [
-            convert_from_path(str(pdf), dpi=dpi, first_page=page + 1, last_page=page + 1, grayscale=True)[0]
+            convert_from_path(
+                str(pdf), dpi=dpi, first_page=page + 1, last_page=page + 1, grayscale=not colour
+            )[0]
             for page, dpi in zip(pages, dpis, strict=True)
         ]
     import pymupdf
@@ -27,6 +34,7 @@ def rasterize_pages(
         if len(pages) and max(pages) >= document.page_count:
             raise ValueError(f"{pdf} has {document.page_count} pages, page {max(pages) + 1} was asked for")
         for page, dpi in zip(pages, dpis, strict=True):
-            pixmap = document[page].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-            images.append(Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples))
+            space, mode = (pymupdf.csRGB, "RGB") if colour else (pymupdf.csGRAY, "L")
+            pixmap = document[page].get_pixmap(dpi=dpi, colorspace=space, alpha=False)
+            images.append(Image.frombytes(mode, (pixmap.width, pixmap.height), pixmap.samples))
     return images
