@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_molecule.py
 	$(BIN)/python benchmarks/bench_latex.py
 	$(BIN)/python benchmarks/bench_geometry.py
+	$(BIN)/python benchmarks/bench_pdf.py
 
 clean:
 	rm -rf demo-output build dist *.egg-info

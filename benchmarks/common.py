@@ -13,9 +13,12 @@ from gotdata.recipe import Recipe, parse_recipe
 from gotdata.run import RunOptions, render
 
 
-def one_renderer_recipe(renderer: str, n: int, shard_size: int = 100, params: dict | None = None) -> Recipe:
+def one_renderer_recipe(
+    renderer: str, n: int, shard_size: int = 100, params: dict | None = None, **fields
+) -> Recipe:
     component = {"renderer": renderer, "params": params or {}}
-    return parse_recipe({"n": n, "shard_size": shard_size, "seed": 1, "components": [component]}, "bench")
+    data = {"n": n, "shard_size": shard_size, "seed": 1, "components": [component]} | fields
+    return parse_recipe(data, "bench")
 
 
 def engine_rate(recipe: Recipe, workers: int) -> tuple[float, float]:

@@ -323,7 +323,7 @@ class LatexRenderer(Renderer):
 
         def build(keys) -> str:
             pages = [_page_source(by_key[k], columns) for k in keys]
-            return _fill_template(template, "\n".join(pages))
+            return fill_template(template, "\n".join(pages))
 
         timeout = self.params.timeout
         first = texsandbox.typeset_batch(list(by_key), build, engine, self.workdir, lambda n: timeout)
@@ -408,7 +408,7 @@ def _preamble_cropped(font: str) -> str:
     )
 
 
-def _fill_template(template: str, body: str) -> str:
+def fill_template(template: str, body: str) -> str:
     info = templates()[template]
     text = info["text"].split("\n", 1)[1]  # drop the header line
     fonts = CJK_PREAMBLE if info["language"] == "zh" else ""

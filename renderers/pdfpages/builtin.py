@@ -1,0 +1,54 @@
+"""The built-in PDF corpus: a few multi-page documents typeset from the project's own LaTeX
+templates and bundled public-domain text (English one- and two-column, Chinese)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from gotdata.renderers import texsandbox
+from gotdata.renderers.latex import fill_template, templates
+from gotdata.renderers.latex.pages import PageWriter
+from gotdata.renderers.latex.text import escape_text
+from gotdata.seeding import derive_seed, make_rng
+
+DOCUMENTS = [("article", 6), ("paper-twocolumn", 4), ("report", 4), ("slides", 6), ("zh-article", 4)]
+
+
+def _body(template: str, pages: int) -> str:
+    language = templates()[template]["language"]
+    writer = PageWriter(make_rng(derive_seed("builtin-pdf", template)), language)
+    parts = [writer.title().source]
+    while len(parts) < pages * 9:  # no math: PDF text extraction of math fonts is not plain text
+        roll = writer.rng.random()
+        if roll < 0.15:
+            parts.append(writer.heading("section").source)
+        elif roll < 0.25:
+            parts.append(writer.bullet_list().source)
+        else:
+            parts.append(escape_text(writer.sentences(int(writer.rng.integers(3, 7)))))
+    return "\n\n".join(parts)
+
+
+def build(folder: Path) -> list[Path]:
+    """Typeset the built-in documents into ``folder``; returns the PDF paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for template, pages in DOCUMENTS:
+        target = folder / f"builtin-{template}.pdf"
+        if not target.exists():
+            workdir = texsandbox.scratch_dir()
+            try:
+                source = fill_template(template, _body(template, pages))
+                engine = templates()[template]["engine"]
+                run = texsandbox.run_tex(source, engine, workdir, 120)
+                if run.pdf is None:
+                    raise texsandbox.TexUnavailable(f"building {target.name} failed:\n{run.terminal[-1500:]}")
+                partial = target.with_name(f"{target.name}.tmp{os.getpid()}")
+                shutil.copyfile(run.pdf, partial)
+                os.replace(partial, target)  # workers building at once never see half a file
+            finally:
+                shutil.rmtree(workdir, ignore_errors=True)
+        made.append(target)
+    return made

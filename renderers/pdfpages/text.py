@@ -1,0 +1,109 @@
+"""Text of PDF pages in reading order, and the checks that decide whether a page is usable."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin top-left
+
+
+@dataclass
+class Block:
+    box: Box
+    lines: list[tuple[Box, str]]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(text for _, text in self.lines)
+
+
+def page_blocks(page) -> list[Block]:
+    """Text blocks of a page (PyMuPDF), each with its lines, in reading order."""
+    blocks = []
+    for raw in page.get_text("dict", sort=False)["blocks"]:
+        if raw.get("type") != 0:
+            continue
+        lines = []
+        for line in raw["lines"]:
+            text = "".join(span["text"] for span in line["spans"]).strip()
+            if text:
+                lines.append((tuple(line["bbox"]), text))
+        if lines:
+            blocks.append(Block(tuple(raw["bbox"]), lines))
+    return reading_order(blocks, page.rect.width)
+
+
+def reading_order(blocks: list[Block], width: float) -> list[Block]:
+    """Top to bottom; where the page has two columns, the left column before the right one.
+    A block spanning the middle (a title, a wide table) closes the columns above it."""
+    middle = width / 2
+    ordered: list[Block] = []
+    left: list[Block] = []
+    right: list[Block] = []
+
+    def flush() -> None:
+        ordered.extend(sorted(left, key=lambda b: (b.box[1], b.box[0])))
+        ordered.extend(sorted(right, key=lambda b: (b.box[1], b.box[0])))
+        left.clear()
+        right.clear()
+
+    for block in sorted(blocks, key=lambda b: (b.box[1], b.box[0])):
+        x0, _, x1, _ = block.box
+        if x1 <= middle + 5:
+            left.append(block)
+        elif x0 >= middle - 5:
+            right.append(block)
+        else:
+            flush()
+            ordered.append(block)
+    flush()
+    return ordered
+
+
+def page_text(blocks: list[Block]) -> str:
+    return "\n\n".join(block.text for block in blocks)
+
+
+def garbled(text: str) -> bool:
+    """Private-use or replacement characters, or too many symbols for real text."""
+    if not text:
+        return True
+    bad = sum(1 for ch in text if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF)
+    symbols = sum(1 for ch in text if unicodedata.category(ch)[0] in ("S", "C") and ch not in "\n\t")
+    return bad > 0.01 * len(text) or symbols > 0.25 * len(text)
+
+
+def median_font_size(page) -> float:
+    """Median glyph size (pt) over the page's characters (a big title counts as few glyphs)."""
+    spans = [
+        (span["size"], len(span["text"].strip()))
+        for raw in page.get_text("dict")["blocks"]
+        if raw.get("type") == 0
+        for line in raw["lines"]
+        for span in line["spans"]
+        if span["text"].strip()
+    ]
+    if not spans:
+        return 0.0
+    sizes, counts = zip(*spans, strict=True)
+    return float(np.median(np.repeat(sizes, counts)))
+
+
+def hidden_share(blocks: list[Block], grey: np.ndarray, scale: float) -> float:
+    """Share of text lines with no ink under them in the rendered page (white, invisible or
+    covered text): such text is not what the image shows."""
+    lines = [box for block in blocks for box, _ in block.lines]
+    if not lines:
+        return 0.0
+    hidden = 0
+    for x0, y0, x1, y1 in lines:
+        region = grey[
+            int(y0 * scale) : max(int(y1 * scale), int(y0 * scale) + 1),
+            int(x0 * scale) : max(int(x1 * scale), int(x0 * scale) + 1),
+        ]
+        if region.size == 0 or int(region.min()) > 160:
+            hidden += 1
+    return hidden / len(lines)
