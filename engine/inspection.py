@@ -12,6 +12,7 @@ import webdataset as wds
 from rich.table import Table
 
 from gotdata.manifest import MANIFEST, load_manifest
+from gotdata.progress import component_table
 from gotdata.stream import _image_keys
 
 
@@ -76,20 +77,9 @@ def _quantiles(values: list[int]) -> dict[str, float]:
 
 
 def summary_tables(summary: dict[str, Any]) -> list[Table]:
-    head = Table(
-        title=f"{summary['out_dir']}: {summary['samples']:,} samples, shards {summary['shards']}"
-        + ("" if summary["complete"] else " (run not complete)")
-    )
-    for column in ("component", "samples", "rejects", "reasons"):
-        head.add_column(column)
-    for name, count in sorted(summary["components"].items()):
-        reasons = summary["rejects"].get(name, {})
-        head.add_row(
-            name,
-            f"{count:,}",
-            f"{sum(reasons.values()):,}",
-            ", ".join(f"{r} {c}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1])) or "-",
-        )
+    title = f"{summary['out_dir']}: {summary['samples']:,} samples, shards {summary['shards']}"
+    title += "" if summary["complete"] else " (run not complete)"
+    head = component_table(title, summary["components"], summary["rejects"])
     head.caption = f"throughput: {summary['samples_per_worker_second']} samples per worker-second"
     dist = Table(title=f"distributions (from {summary['distributions_from']})")
     for column in ("component", "field", "min", "p10", "median", "p90", "max"):

@@ -69,21 +69,27 @@ class RunProgress:
         self.progress.update(self.task, completed=done, rejects=rejects)
 
 
-def summary_table(manifest: Manifest, seconds: float, rendered_now: int) -> Table:
-    totals = manifest.totals()
-    table = Table(title="gotdata render summary", show_lines=False)
+def component_table(title: str, components: dict[str, int], rejects: dict[str, dict[str, int]]) -> Table:
+    """Samples and rejects (by reason, most frequent first) per component."""
+    table = Table(title=title, show_lines=False)
     table.add_column("component")
     table.add_column("samples", justify="right")
     table.add_column("rejects", justify="right")
     table.add_column("reasons")
-    for name, count in sorted(totals["components"].items()):
-        reasons = totals["rejects"].get(name, {})
+    for name, count in sorted(components.items()):
+        reasons = rejects.get(name, {})
         table.add_row(
             name,
             f"{count:,}",
             f"{sum(reasons.values()):,}",
             ", ".join(f"{r} {c}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1])) or "-",
         )
+    return table
+
+
+def summary_table(manifest: Manifest, seconds: float, rendered_now: int) -> Table:
+    totals = manifest.totals()
+    table = component_table("gotdata render summary", totals["components"], totals["rejects"])
     rate = rendered_now / seconds if seconds > 0 else 0.0
     table.caption = (
         f"{totals['samples']:,} samples in {len(manifest.shards)}/{manifest.num_shards} shards; "

@@ -52,8 +52,10 @@ def test_the_image_is_the_target_compiled(tmp_path):
 
 
 def test_plots_and_figures_on_request():
-    plots = [r for r in render(6, kind="plot") if isinstance(r, Sample)]
-    assert plots and all(r"plot (\x," in s.target and "node[right] {$x$}" in s.target for s in plots)
+    plots = [r for r in render(16, kind="plot") if isinstance(r, Sample)]
+    assert plots and all("node[right] {$x$}" in s.target for s in plots)
+    assert any(r"plot (\x," in s.target for s in plots)  # graphs of functions
+    assert any("ellipse (" in s.target or "cosh(" in s.target for s in plots)  # and conic sections
     figures = [r for r in render(6, kind="figure") if isinstance(r, Sample)]
     assert figures and not any(r"plot (\x," in s.target for s in figures)
 

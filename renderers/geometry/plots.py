@@ -66,6 +66,36 @@ def _domain(fn, xmin: float, xmax: float, ymin: float, ymax: float) -> tuple[flo
     return float(np.ceil(xs[best[0]] * 100) / 100), float(np.floor(xs[best[1]] * 100) / 100)
 
 
+def _conic(scene: Scene, colour: str, xlim: float, ylim: float) -> bool:
+    """An ellipse or a hyperbola centred at the origin, inside the axes; False if none fits."""
+    rng = scene.rng
+    if rng.random() < 0.5:
+        a = round(float(rng.uniform(1.5, xlim - 0.3)), 1)
+        b = round(float(rng.uniform(1.0, ylim - 0.3)), 1)
+        if a <= 1.2 or b <= 0.8 or abs(a - b) < 0.3:
+            return False
+        scene.statements.append(f"\\draw[{colour}, thick] (0,0) ellipse ({fmt(a)} and {fmt(b)});")
+        label = f"\\frac{{x^{{2}}}}{{{a:g}^{{2}}}}+\\frac{{y^{{2}}}}{{{b:g}^{{2}}}}=1"
+        spot = (a * 0.71, b * 0.71)
+    else:
+        a, b = float(rng.choice([1.0, 1.5])), float(rng.choice([0.5, 1.0]))
+        t = min(np.arcsinh((ylim - 0.4) / b), np.arccosh(max(1.0, (xlim - 0.4) / a)))
+        if t < 0.6:
+            return False
+        domain = f"domain={fmt(-t)}:{fmt(t)}, smooth, samples=40, variable=\\t"
+        for sign in ("", "-"):
+            scene.statements.append(
+                f"\\draw[{colour}, thick, {domain}] plot ({{{sign}{a:g}*cosh(\\t)}}, {{{b:g}*sinh(\\t)}});"
+            )
+        label = f"\\frac{{x^{{2}}}}{{{a:g}^{{2}}}}-\\frac{{y^{{2}}}}{{{b:g}^{{2}}}}=1"
+        spot = (a * np.cosh(t), b * np.sinh(t))
+    scene.statements.append(
+        f"\\node[{colour}, above right] at ({fmt(spot[0])},{fmt(spot[1])}) {{${label}$}};"
+    )
+    scene.primitives += 1
+    return True
+
+
 def function_plot(scene: Scene, extras: int) -> None:
     rng = scene.rng
     xmin, xmax = -float(rng.integers(2, 5)), float(rng.integers(3, 6))
@@ -84,6 +114,9 @@ def function_plot(scene: Scene, extras: int) -> None:
     scene.primitives += 1
     drawn = 0
     label_spots: list[tuple[float, float]] = []
+    colour = COLOURS[1 + int(rng.integers(len(COLOURS) - 1))]
+    if rng.random() < 0.3 and _conic(scene, colour, min(xmax, -xmin), min(ymax, -ymin)):
+        return  # a conic section instead of function graphs
     for _ in range(12):
         if drawn > extras:
             break
