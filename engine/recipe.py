@@ -26,8 +26,6 @@ from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.numbers import parse_count
 
-IMAGE_FORMATS = ("png", "jpg")
-
 
 class RecipeError(ValueError):
     def __init__(self, source: str, problems: list[tuple[str, str]]):

@@ -10,11 +10,9 @@ from gotdata.renderers.geometry.scene import (
     Scene,
     circumcircle,
     distance,
-    fmt,
     foot,
     incircle,
     point_text,
-    triangle_area,
 )
 
 
@@ -189,14 +187,3 @@ FIGURES = [triangle, triangle, quadrilateral, regular_polygon, circle_figure, pa
 def build_figure(scene: Scene, difficulty: int) -> None:
     builder = FIGURES[int(scene.rng.integers(len(FIGURES)))]
     builder(scene, max(0, difficulty - 1))
-
-
-def shoelace_ok(scene: Scene) -> bool:
-    """No three labelled triangle corners collapsed into a line (a guard for odd inputs)."""
-    pts = list(scene.points.values())
-    return len(pts) < 3 or any(
-        triangle_area(pts[0], pts[i], pts[i + 1]) > 0.05 for i in range(1, len(pts) - 1)
-    )
-
-
-__all__ = ["FIGURES", "build_figure", "fmt", "shoelace_ok"]
