@@ -16,9 +16,6 @@ from rich.table import Table
 
 from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
-from gotdata.export import export_got
-from gotdata.gallery import write_gallery
-from gotdata.inspection import summarise, summary_tables
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.run import OutputConflict, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
@@ -169,6 +166,9 @@ def cmd_corpus(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
+    from gotdata.gallery import write_gallery  # reading shards needs webdataset (and so torch)
+    from gotdata.inspection import summarise, summary_tables
+
     summary = summarise(Path(args.out), args.sample_shards)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -182,6 +182,8 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
+    from gotdata.export import export_got
+
     count = export_got(args.out, args.to, progress=True)
     print(f"exported {count:,} samples to {Path(args.to).resolve() / 'train.json'}")
     return 0

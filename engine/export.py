@@ -15,7 +15,7 @@ from pathlib import Path
 import webdataset as wds
 from rich.progress import track
 
-from gotdata.stream import _image_keys, complete_shards
+from gotdata.streaming import _image_keys, complete_shards
 
 
 def export_got(out_dir: str | Path, to: str | Path, progress: bool = True) -> int:

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from gotdata.inspection import read_samples, sampled_shards
-from gotdata.stream import _image_keys
+from gotdata.streaming import _image_keys
 
 THUMB = 240
 STYLE = """

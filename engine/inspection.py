@@ -13,7 +13,7 @@ from rich.table import Table
 
 from gotdata.manifest import MANIFEST, load_manifest
 from gotdata.progress import component_table
-from gotdata.stream import _image_keys
+from gotdata.streaming import _image_keys
 
 
 def sampled_shards(out_dir: Path, count: int) -> list[Path]:

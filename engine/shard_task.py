@@ -20,8 +20,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
-from webdataset import TarWriter
-
 from gotdata import registry
 from gotdata.checks import check_sample
 from gotdata.corpus import Corpus, CorpusError
@@ -30,6 +28,7 @@ from gotdata.plan import Plan
 from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
 from gotdata.seeding import make_rng, sample_seed
+from gotdata.shards import ShardWriter
 
 TMP_MARKER = ".tmp"
 
@@ -113,7 +112,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     chunk_size = max(_warm(c)[0].batch_size for c in recipe.components)
     done = 0
     with open(tmp, "wb") as handle:
-        writer = TarWriter(handle, user="gotdata", group="gotdata", mtime=0, encoder=False)
+        writer = ShardWriter(handle)
         while chunk := list(islice(indices, chunk_size)):
             for name, record in _render_chunk(recipe, plan, chunk, rejects):
                 writer.write(record)
