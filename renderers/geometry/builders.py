@@ -36,7 +36,7 @@ def triangle(scene: Scene, extras: int) -> None:
     scene.polygon([a, b, c], shade=rng.random() < 0.2)
     features = ["median", "altitude", "bisector", "incircle", "circumcircle", "angle", "angle"]
     for feature in rng.permutation(features)[:extras]:
-        vertex, left, right = [a, b, c][int(rng.integers(3))], None, None
+        vertex = [a, b, c][int(rng.integers(3))]
         left, right = [n for n in (a, b, c) if n != vertex]
         pv, pl, pr = scene.points[vertex], scene.points[left], scene.points[right]
         if feature == "median":
@@ -69,14 +69,19 @@ def triangle(scene: Scene, extras: int) -> None:
             scene.add_point(scene.fresh_name(), centre)
             scene.circle(centre, radius, dashed=rng.random() < 0.5)
         else:
-            scene.angle_mark(left, vertex, right) if _ccw(pl, pv, pr) else scene.angle_mark(
-                right, vertex, left
-            )
+            _inner_angle_mark(scene, left, vertex, right)
 
 
 def _ccw(a, v, b) -> bool:
     """Whether going from ray va to ray vb is counter-clockwise (TikZ angle pics draw that way)."""
     return (a[0] - v[0]) * (b[1] - v[1]) - (a[1] - v[1]) * (b[0] - v[0]) > 0
+
+
+def _inner_angle_mark(scene: Scene, a: str, vertex: str, b: str, right: bool = False) -> None:
+    """Mark the angle a-vertex-b under 180 degrees, whichever way round a and b were given."""
+    pa, pv, pb = scene.points[a], scene.points[vertex], scene.points[b]
+    first, second = (a, b) if _ccw(pa, pv, pb) else (b, a)
+    scene.angle_mark(first, vertex, second, right=right)
 
 
 def _between(p, a, b) -> bool:
@@ -154,9 +159,7 @@ def circle_figure(scene: Scene, extras: int) -> None:
         scene.statements.append(f"\\draw{scene.style()} {point_text(scene.points[t])} -- {point_text(end)};")
         scene.segments.append((scene.points[t], end))
         scene.primitives += 1
-        scene.angle_mark(o, r, t, right=True) if _ccw(
-            scene.points[o], pr, scene.points[t]
-        ) else scene.angle_mark(t, r, o, right=True)
+        _inner_angle_mark(scene, o, r, t, right=True)
     if extras > 1:  # an inscribed angle on the chord
         scene.segment(s, p, dashed=rng.random() < 0.4)
         scene.segment(s, q, dashed=rng.random() < 0.4)
@@ -178,7 +181,8 @@ def parallel_lines(scene: Scene, extras: int) -> None:
     scene.primitives += 1
     if extras > 0:
         scene.angle_mark(names[1], cut_low, cut_high)
-        scene.angle_mark(names[3], cut_high, names[2]) if extras > 1 else None
+        if extras > 1:
+            scene.angle_mark(names[3], cut_high, names[2])
 
 
 FIGURES = [triangle, triangle, quadrilateral, regular_polygon, circle_figure, parallel_lines]
