@@ -1,15 +1,16 @@
-# Set-up is idempotent: the venv is rebuilt only when pyproject.toml changes,
-# Debian packages only when scripts/apt-packages.txt changes.
+# Set-up is idempotent: the venv is rebuilt only when pyproject.toml changes, Debian packages
+# only when scripts/apt-packages.txt changes, npm packages only when scripts/node/ changes.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-installed
+NODE_STAMP := $(VENV)/.node-installed
 
 .PHONY: setup demo test lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(APT_STAMP): scripts/apt-packages.txt
 	@mkdir -p $(VENV)
@@ -20,6 +21,13 @@ $(STAMP): pyproject.toml $(APT_STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+# npm packages (ECharts for the chart renderer) go to .venv/node, where the renderer looks for them.
+$(NODE_STAMP): scripts/node/package.json scripts/node/package-lock.json $(APT_STAMP)
+	@mkdir -p $(VENV)/node
+	cp scripts/node/package.json scripts/node/package-lock.json $(VENV)/node/
+	npm ci --prefix $(VENV)/node --no-audit --no-fund --loglevel=error
 	@touch $@
 
 demo: setup

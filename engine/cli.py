@@ -17,6 +17,7 @@ from rich.table import Table
 from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
+from gotdata.renderer import RendererUnavailable
 from gotdata.run import OutputConflict, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
 
@@ -252,7 +253,14 @@ def main(argv: list[str] | None = None) -> int:
         return handlers[args.command](
             args, Console() if args.command in ("renderers", "inspect") else console
         )
-    except (RecipeError, CorpusError, OutputConflict, LookupError, FileNotFoundError) as err:
+    except (
+        RecipeError,
+        CorpusError,
+        OutputConflict,
+        RendererUnavailable,
+        LookupError,
+        FileNotFoundError,
+    ) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         return 2
     except (RunawayRejects, ShardFailed) as err:

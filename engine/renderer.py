@@ -54,6 +54,10 @@ class Rejection:
     detail: str = ""
 
 
+class RendererUnavailable(RuntimeError):
+    """A tool, package or font the renderer needs is missing; the message says how to install it."""
+
+
 class Renderer(ABC):
     name: ClassVar[str]
     version: ClassVar[str]
@@ -85,6 +89,10 @@ class Renderer(ABC):
     @abstractmethod
     def load_corpus(self, paths: list[Path]) -> Corpus:
         """The user corpus made of ``paths``, or the built-in default corpus when empty."""
+
+    def check_available(self) -> None:
+        """Raise RendererUnavailable when something this renderer needs is missing. Called once
+        before a run writes anything; keep it cheap (look for binaries, not start them)."""
 
     def setup(self) -> None:
         """Create per-worker state (fonts, runtimes, caches). Called once per worker process."""

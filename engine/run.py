@@ -93,8 +93,9 @@ def _remove_partial_shards(out_dir: Path) -> None:
 
 def render(recipe: Recipe, options: RunOptions, console: Console | None = None) -> RunReport:
     console = console or Console(stderr=True)
-    for component in recipe.components:  # unusable corpora fail here, before anything is written
-        load_component(component)
+    for component in recipe.components:  # unusable corpora and missing tools fail before anything is written
+        renderer, _ = load_component(component)
+        renderer.check_available()
     renderer_versions, recorded_versions = _versions(recipe)
     fingerprint = recipe.fingerprint(renderer_versions)
     out_dir = options.out_dir.resolve()

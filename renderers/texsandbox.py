@@ -21,14 +21,22 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gotdata.renderer import RendererUnavailable
+
 MARKER = "GOTDATA-SAMPLE-"
 MEMORY_LIMIT = 3 * 1024**3
 FILE_SIZE_LIMIT = 256 * 1024**2
 _MARKER_RE = re.compile(rf"^{MARKER}(\d+)$")
 
 
-class TexUnavailable(RuntimeError):
+class TexUnavailable(RendererUnavailable):
     pass
+
+
+def require_tex(*engines: str) -> None:
+    for engine in engines:
+        if shutil.which(engine) is None:
+            raise TexUnavailable(f"{engine} not found: run `make setup` to install TeX Live")
 
 
 def marker(key: int) -> str:

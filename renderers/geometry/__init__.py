@@ -76,9 +76,11 @@ class GeometryRenderer(Renderer):
             "builtin-scene-generator", [CorpusItem("generator", None, "builtin", "generated (CC0)")]
         )
 
+    def check_available(self) -> None:
+        texsandbox.require_tex("pdflatex")
+
     def setup(self) -> None:
-        if shutil.which("pdflatex") is None:
-            raise texsandbox.TexUnavailable("pdflatex not found: run `make setup` to install TeX Live")
+        self.check_available()
         self.workdir = texsandbox.scratch_dir()
 
     def close(self) -> None:

@@ -171,9 +171,11 @@ class LatexRenderer(Renderer):
         return Corpus(",".join(p.name for p in paths)[:200], items)
 
     # -- lifecycle -------------------------------------------------------------------------------
+    def check_available(self) -> None:
+        texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.language != "en" else []))
+
     def setup(self) -> None:
-        if shutil.which("pdflatex") is None:
-            raise texsandbox.TexUnavailable("pdflatex not found: run `make setup` to install TeX Live")
+        self.check_available()
         self.workdir = texsandbox.scratch_dir()
         wanted = self.params.fonts
         self.fonts = [f for f in available_pdflatex_fonts() if not wanted or f in wanted]
