@@ -164,7 +164,7 @@ class ChartRenderer(Renderer):
             elif clipped := echarts.clipped_texts(svg, style["width"], advances):
                 results[key] = Rejection("text_clipped", ", ".join(clipped)[:200])
             else:
-                image = self.rasterizer.rasterize(svg, zoom=style["zoom"])
+                image = self.rasterizer.rasterize(svg)
                 results[key] = self._sample(spec, "pyecharts", style, image)
         return results
 

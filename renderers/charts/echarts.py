@@ -85,7 +85,6 @@ def choose_style(rng: np.random.Generator, spec: ChartSpec, fonts: list[str]) ->
         "title_left": str(rng.choice(["center", "left"])),
         "start_angle": int(rng.integers(0, 360)),
         "pie_labels": bool(rng.random() < 0.6),
-        "zoom": float(rng.choice([1.0, 1.25])),
     }
     if style["data_labels"] and style["symbol"] == "none":
         style["symbol"] = "emptyCircle"  # ECharts labels only the points it draws

@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib import style as mpl_style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
@@ -72,7 +73,7 @@ def draw(spec: ChartSpec, style: dict, fallbacks: list[str]) -> tuple[Image.Imag
         colours = _colours(
             style, len(spec.series) if spec.kind not in ("pie", "donut") else len(spec.categories)
         )
-        texts: list = []  # Text artists, or axes whose tick labels count
+        texts: list = []  # Text artists, legends, and axes whose tick labels count
         if spec.kind in ("pie", "donut"):
             _pie(ax, spec, style, colours, texts)
         elif spec.kind == "scatter":
@@ -186,7 +187,7 @@ def _pie(ax, spec: ChartSpec, style: dict, colours: list, texts: list[Text]) -> 
     texts += [t for t in outer if t.get_text()]
     texts += [t for group in inner for t in group]
     if not style["pie_labels"]:
-        texts += _legend_of(ax.legend(wedges, series.keys, loc="center left", bbox_to_anchor=(1.0, 0.5)))
+        texts.append(ax.legend(wedges, series.keys, loc="center left", bbox_to_anchor=(1.0, 0.5)))
     ax.set_aspect("equal")
 
 
@@ -204,36 +205,32 @@ def _titles(fig, ax, spec: ChartSpec) -> list[Text]:
     return drawn
 
 
-def _legend(fig, ax, style: dict) -> list[Text]:
+def _legend(fig, ax, style: dict) -> list:
     place = style["legend"]
     if place == "outside right":
         legend = ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
     else:
         legend = ax.legend(loc=place)
-    return _legend_of(legend)
+    return [legend]
 
 
-def _legend_of(legend) -> list[Text]:
-    return list(legend.get_texts())
-
-
-def _expand(texts: list, renderer) -> list[Text]:
-    out = []
-    for item in texts:
-        if isinstance(item, Text):
-            out.append(item)
-        else:  # an axis: the tick labels it drew
-            out += [label for label in item.get_ticklabels() if label.get_visible()]
-    return out
-
-
-def _layout_problem(fig, renderer, texts: list[Text]) -> str | None:
-    canvas_box = fig.bbox
+def _boxes(items: list, renderer) -> list:
+    """Window boxes of the texts, legends (one box each: their frame hides what lies under it) and
+    the tick labels of axes that the chart drew."""
     boxes = []
-    for text in _expand(texts, renderer):
-        if not text.get_visible() or not text.get_text().strip():
+    for item in items:
+        if isinstance(item, Legend):
+            boxes.append(item.get_window_extent(renderer))
             continue
-        box = text.get_window_extent(renderer)
+        texts = [item] if isinstance(item, Text) else [t for t in item.get_ticklabels() if t.get_visible()]
+        boxes += [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text().strip()]
+    return boxes
+
+
+def _layout_problem(fig, renderer, items: list) -> str | None:
+    canvas_box = fig.bbox
+    boxes = _boxes(items, renderer)
+    for box in boxes:
         if (
             box.x0 < canvas_box.x0 - 1
             or box.y0 < canvas_box.y0 - 1
@@ -241,7 +238,6 @@ def _layout_problem(fig, renderer, texts: list[Text]) -> str | None:
             or box.y1 > canvas_box.y1 + 1
         ):
             return "text_clipped"
-        boxes.append(box)
     for i, box in enumerate(boxes):
         for other in boxes[i + 1 :]:
             if box.overlaps(other):
