@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_latex.py
 	$(BIN)/python benchmarks/bench_geometry.py
 	$(BIN)/python benchmarks/bench_pdf.py
+	$(BIN)/python benchmarks/bench_charts.py
 
 clean:
 	rm -rf demo-output build dist *.egg-info

@@ -10,12 +10,9 @@ from __future__ import annotations
 import html
 import json
 import os
-import queue
 import re
 import shutil
-import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -24,6 +21,7 @@ import numpy as np
 
 from gotdata.renderer import RendererUnavailable
 from gotdata.renderers.charts.spec import ChartSpec, labels_fit, parse_value
+from gotdata.renderers.jsonlines import JsonLinesProcess
 
 THEMES = [
     "",  # ECharts' own default; themes whose titles are pale on white are left out
@@ -322,75 +320,18 @@ class EChartsRuntime:
 
     def __init__(self, timeout: float):
         node, modules = require_echarts()
-        self.timeout = timeout
-        self.command = [node, str(resources.files("gotdata.renderers.charts").joinpath("ssr_server.cjs"))]
-        self.env = {**os.environ, "NODE_PATH": str(modules)}
-        self.process: subprocess.Popen | None = None
-        self.replies: queue.Queue = queue.Queue()
-        self.counter = 0
-
-    def _start(self) -> subprocess.Popen:
-        process = subprocess.Popen(
-            self.command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=self.env,
-            text=True,
-            encoding="utf-8",
+        script = str(resources.files("gotdata.renderers.charts").joinpath("ssr_server.cjs"))
+        self.process = JsonLinesProcess(
+            [node, script], timeout, env={**os.environ, "NODE_PATH": str(modules)}
         )
-        replies: queue.Queue = queue.Queue()
-        threading.Thread(target=_pump, args=(process.stdout, replies), daemon=True).start()
-        self.process, self.replies = process, replies
-        return process
 
     def render(self, requests: list[dict]) -> Iterator[str | Exception]:
-        """The SVG string (or the error) of each request, in order, as each arrives: a thread feeds
-        Node so it renders the next chart while the caller rasterises this one."""
-        process = self.process if self.process and self.process.poll() is None else self._start()
-        first = self.counter + 1
-        self.counter += len(requests)
-        lines = [
-            json.dumps({**r, "id": first + i}, ensure_ascii=False) + "\n" for i, r in enumerate(requests)
-        ]
-        threading.Thread(target=_feed, args=(process.stdin, lines), daemon=True).start()
-        for wanted in range(first, first + len(requests)):
-            reply = self._reply(wanted)
-            if reply is None:  # hung or dead: restart for what follows
-                self.close()
-                yield from [TimeoutError("echarts_timeout")] * (first + len(requests) - wanted)
-                return
-            yield reply["svg"] if "svg" in reply else RuntimeError(reply.get("error", "unknown error"))
-
-    def _reply(self, wanted: int) -> dict | None:
-        while True:
-            try:
-                reply = self.replies.get(timeout=self.timeout)
-            except queue.Empty:
-                return None
-            if reply is None or reply.get("id") == wanted:
-                return reply
+        """The SVG string (or the error) of each request, in order, as each arrives."""
+        for reply in self.process.request(requests):
+            if isinstance(reply, TimeoutError):
+                yield TimeoutError("echarts_timeout")
+            else:
+                yield reply["svg"] if "svg" in reply else RuntimeError(reply.get("error", "unknown error"))
 
     def close(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
-def _feed(stream, lines: list[str]) -> None:
-    try:
-        for line in lines:
-            stream.write(line)
-        stream.flush()
-    except (BrokenPipeError, ValueError, OSError):
-        pass  # the process died; the reader reports it
-
-
-def _pump(stream, replies: queue.Queue) -> None:
-    for line in stream:
-        try:
-            replies.put(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    replies.put(None)
+        self.process.close()
