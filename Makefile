@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_geometry.py
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_charts.py
+	$(BIN)/python benchmarks/bench_music.py
 
 clean:
 	rm -rf demo-output build dist *.egg-info

@@ -12,6 +12,7 @@ import verovio
 
 from gotdata.corpus import CorpusError
 from gotdata.renderer import Job, Sample
+from gotdata.renderers import music
 from gotdata.renderers.jsonlines import JsonLinesProcess
 from gotdata.renderers.music import FONT_FAMILY, MusicRenderer, humdrum, sources
 from gotdata.renderers.music.generate import generate_kern
@@ -74,6 +75,12 @@ MEI = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 ABC = "X:1\nT:A tune\nM:6/8\nL:1/8\nK:G\nGAB c2d|e2f g3|fed cBA|G3 G3|]\n"
+
+
+@pytest.fixture(autouse=True)
+def fresh_conversion_cache(tmp_path, monkeypatch):
+    """Conversions happen in each test, never come from an earlier run's cache."""
+    monkeypatch.setattr(music, "CONVERTED", tmp_path / "converted")
 
 
 def make(**params):
@@ -256,6 +263,7 @@ def test_unusable_files_are_counted_rejections_and_the_run_finishes(tmp_path):
     result = run_cli(
         "render", "--renderer", "music", "--corpus", str(corpus), "--n", "16", "--shard-size", "8",
         "--param", "max_file_mb=0.1", "--workers", "0", "--no-progress", "--out", str(out),
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache")},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
@@ -312,3 +320,21 @@ def test_rejected_params():
         MusicRenderer.parse_params({"min_measures": 5, "max_measures": 2})
     with pytest.raises(ValueError):
         MusicRenderer.parse_params({"fonts": ["Comic Sans"]})
+
+
+def test_conversions_are_cached_per_machine(tmp_path, monkeypatch):
+    monkeypatch.setattr(music, "CONVERTED", tmp_path / "cache")
+    (tmp_path / "a.musicxml").write_text(MUSICXML)
+    first = make()
+    try:
+        converted = first._score(str(tmp_path / "a.musicxml"))
+    finally:
+        first.close()
+    assert len(list((tmp_path / "cache").glob("*.krn"))) == 1
+    second = make()  # another worker: no conversion, the cached Humdrum is read
+    try:
+        monkeypatch.setattr(second.engraver, "convert", lambda *args: pytest.fail("converted again"))
+        again = second._score(str(tmp_path / "a.musicxml"))
+    finally:
+        second.close()
+    assert again.excerpt(0, 2) == converted.excerpt(0, 2)

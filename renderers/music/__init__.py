@@ -8,6 +8,8 @@ the measures that fit on one page. Engraving runs in a separate process per work
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -31,6 +33,7 @@ from gotdata.renderers.svgraster import SvgRasterizer
 Font = Literal["Leipzig", "Bravura", "Gootville", "Leland", "Petaluma"]
 TEXT_FONTS = ["Latin Modern Roman", "DejaVu Serif"]  # titles, composers, tempo words, lyrics
 SCORE_CACHE = 64  # parsed files kept per worker
+CONVERTED = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gotdata" / "music-kern"
 FONT_FAMILY = re.compile(r'font-family="[^"]*"')
 
 
@@ -97,6 +100,7 @@ class MusicRenderer(Renderer):
         self.engraver = Engraver(self.params.timeout)
         self.scores: OrderedDict[str, humdrum.HumdrumScore | Rejection] = OrderedDict()
         self.fonts = list(self.params.fonts or style.FONTS)
+        self.converters = json.dumps(self.dependency_versions(), sort_keys=True).encode()
 
     def close(self) -> None:
         if getattr(self, "engraver", None) is not None:
@@ -200,11 +204,12 @@ class MusicRenderer(Renderer):
         if size > self.params.max_file_mb * 1024 * 1024:
             return Rejection("file_too_large", f"{size} bytes")
         kind = sources.FORMATS[Path(path).suffix.lower()]
+        with open(path, "rb") as handle:
+            data = handle.read()
         if kind == "kern":
-            with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8", errors="replace")
+            text = data.decode("utf-8", errors="replace")
         else:
-            text = self.engraver.convert(path, kind)
+            text = self._converted(path, kind, data)
             if isinstance(text, Rejection):
                 return text
         try:
@@ -212,6 +217,20 @@ class MusicRenderer(Renderer):
         except humdrum.HumdrumError as error:
             reason, _, detail = str(error).partition(": ")
             return Rejection(reason, detail)
+
+    def _converted(self, path: str, kind: str, data: bytes) -> str | Rejection:
+        """``path`` as Humdrum, converted once per machine: a score's conversion (up to seconds
+        for MusicXML through music21) would otherwise be paid by every worker in every run."""
+        cached = CONVERTED / f"{hashlib.sha256(self.converters + kind.encode() + data).hexdigest()}.krn"
+        if cached.exists():
+            return cached.read_text(encoding="utf-8")
+        text = self.engraver.convert(path, kind)
+        if not isinstance(text, Rejection):
+            CONVERTED.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".tmp{os.getpid()}")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(cached)  # atomic: a reader sees a whole file or none
+        return text
 
 
 def _titles(references: dict[str, str]) -> dict[str, str]:
