@@ -16,6 +16,7 @@ from rich.table import Table
 
 from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
+from gotdata.model import ModelUnavailable
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
 from gotdata.run import OutputConflict, RunOptions, render
@@ -84,6 +85,42 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("format", choices=["got"], help="got: GOT-OCR2.0's LLaVA-style JSON + images")
     e.add_argument("out", help="output folder of a render run")
     e.add_argument("--to", required=True, help="folder to write")
+
+    t = sub.add_parser("train", help="train the reference GOT model on shards (needs gotdata[model])")
+    t.add_argument(
+        "--data",
+        action="append",
+        required=True,
+        metavar="PATH[=WEIGHT]",
+        help="output folder or shard pattern, repeatable; datasets are mixed by weight",
+    )
+    t.add_argument("--preset", default="tiny", choices=["tiny", "small", "got-580m"], help="model size")
+    t.add_argument("--steps", type=int, default=500, help="training steps in total (default 500)")
+    t.add_argument("--out", required=True, help="checkpoint folder; a run resumes from the one there")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--batch-size", type=int, help="samples per step (default: the preset's)")
+    t.add_argument("--lr", type=float, help="peak learning rate (default: the preset's)")
+    t.add_argument("--save-every", type=int, default=100, help="steps between checkpoints")
+    t.add_argument("--no-progress", action="store_true")
+
+    s = sub.add_parser("score", help="generate for every sample and score with GOT's metrics")
+    s.add_argument("--model", required=True, help="checkpoint folder (ours, or a local GOT-OCR2 copy)")
+    s.add_argument("--data", action="append", required=True, help="output folder or shard pattern")
+    s.add_argument("--out", required=True, help="folder for predictions.jsonl, summary.json, summary.md")
+    s.add_argument("--limit", type=int, help="score at most this many samples")
+    s.add_argument("--max-new-tokens", type=int, help="generation budget (default: 1.5x the target + 16)")
+    s.add_argument("--no-progress", action="store_true")
+
+    f = sub.add_parser("effect", help="train with and without each recipe component; score every pair")
+    f.add_argument("recipe", help="YAML recipe whose components are compared")
+    f.add_argument("--out", required=True, help="folder for data, models, scores and the effect matrix")
+    f.add_argument("--preset", default="tiny", choices=["tiny", "small", "got-580m"])
+    f.add_argument("--steps", type=int, default=400, help="training steps per model (default 400)")
+    f.add_argument("--eval-n", type=int, default=30, help="held-out samples per component (default 30)")
+    f.add_argument("--seed", type=int, default=0, help="training seed")
+    f.add_argument("--noise-seed", type=int, default=1, help="seed of the second full-mix run")
+    f.add_argument("--workers", type=int, default=0, help="Ray workers for rendering (0: in-process)")
+    f.add_argument("--no-progress", action="store_true")
 
     ls = sub.add_parser("renderers", help="list registered renderers and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
@@ -239,6 +276,68 @@ def cmd_renderers(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace, console: Console) -> int:
+    from gotdata.model import require_model_extra
+
+    require_model_extra()
+    from gotdata.model.data import parse_sources
+    from gotdata.model.train import train
+
+    if args.steps < 1:
+        raise RecipeError("command line", [("--steps", "expected 1 or more")])
+    result = train(
+        parse_sources(args.data),
+        Path(args.out),
+        args.preset,
+        args.steps,
+        args.seed,
+        args.batch_size,
+        args.lr,
+        args.save_every,
+        not args.no_progress,
+        console,
+    )
+    print(f"checkpoint: {args.out} (step {result['steps']}, loss {result['loss']:.4f})")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace, console: Console) -> int:
+    from gotdata.model import require_model_extra
+
+    require_model_extra()
+    from gotdata.model.score import markdown_table, score
+
+    summary = score(
+        args.model, args.data, Path(args.out), args.limit, args.max_new_tokens, not args.no_progress, console
+    )
+    print(markdown_table(summary), end="")
+    print(f"predictions: {Path(args.out) / 'predictions.jsonl'}")
+    return 0
+
+
+def cmd_effect(args: argparse.Namespace, console: Console) -> int:
+    from gotdata.model import require_model_extra
+
+    require_model_extra()
+    from gotdata.model.effect import effect
+
+    effect(
+        args.recipe,
+        Path(args.out),
+        args.preset,
+        args.steps,
+        args.eval_n,
+        args.seed,
+        args.noise_seed,
+        args.workers,
+        not args.no_progress,
+        console,
+    )
+    print((Path(args.out) / "effect.md").read_text(), end="")
+    print(f"matrix: {Path(args.out) / 'effect.json'}, heatmap: {Path(args.out) / 'effect.png'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
@@ -248,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": cmd_corpus,
         "inspect": cmd_inspect,
         "export": cmd_export,
+        "train": cmd_train,
+        "score": cmd_score,
+        "effect": cmd_effect,
     }
     try:
         return handlers[args.command](
@@ -260,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         RendererUnavailable,
         LookupError,
         FileNotFoundError,
+        ModelUnavailable,
+        ValueError,
     ) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         return 2

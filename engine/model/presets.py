@@ -1,0 +1,116 @@
+"""Model sizes: the GOT-OCR2 architecture (ViTDet encoder, two stride-2 convs, Qwen2 decoder) from
+a laptop-sized ``tiny`` up to the published ``got-580m``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Preset:
+    image_size: int
+    patch_size: int
+    vision: dict
+    text: dict
+    vocab_size: int  # of the tokenizer trained on the data (GOT itself uses Qwen's 151,860)
+    max_tokens: int  # prompt + target
+    learning_rate: float
+    batch_size: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def image_tokens(self) -> int:
+        """Tokens one image becomes: the patch grid shrunk 4x per side by the projector's convs."""
+        return (self.image_size // self.patch_size // 4) ** 2
+
+
+PRESETS = {
+    # a few million parameters: trains on a laptop CPU in minutes
+    "tiny": Preset(
+        image_size=256,
+        patch_size=16,
+        vision=dict(
+            hidden_size=128,
+            output_channels=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            window_size=4,
+            global_attn_indexes=[1],
+            mlp_dim=256,
+        ),
+        text=dict(
+            hidden_size=192,
+            intermediate_size=512,
+            num_hidden_layers=3,
+            num_attention_heads=4,
+            num_key_value_heads=4,
+        ),
+        vocab_size=2048,
+        max_tokens=384,
+        learning_rate=1e-3,
+        batch_size=8,
+    ),  # fmt: skip
+    "small": Preset(
+        image_size=512,
+        patch_size=16,
+        vision=dict(
+            hidden_size=384,
+            output_channels=128,
+            num_hidden_layers=6,
+            num_attention_heads=6,
+            window_size=8,
+            global_attn_indexes=[2, 5],
+            mlp_dim=1536,
+        ),
+        text=dict(
+            hidden_size=512,
+            intermediate_size=1536,
+            num_hidden_layers=8,
+            num_attention_heads=8,
+            num_key_value_heads=8,
+        ),
+        vocab_size=8192,
+        max_tokens=2048,
+        learning_rate=5e-4,
+        batch_size=8,
+    ),  # fmt: skip
+    # the published size: ViTDet-base (1024 px, 256 tokens) and Qwen2-0.5B; for GPU machines
+    "got-580m": Preset(
+        image_size=1024,
+        patch_size=16,
+        vision=dict(
+            hidden_size=768,
+            output_channels=256,
+            num_hidden_layers=12,
+            num_attention_heads=12,
+            window_size=14,
+            global_attn_indexes=[2, 5, 8, 11],
+            mlp_dim=3072,
+        ),
+        text=dict(
+            hidden_size=1024,
+            intermediate_size=2816,
+            num_hidden_layers=24,
+            num_attention_heads=16,
+            num_key_value_heads=16,
+            rope_theta=1000000.0,
+        ),
+        vocab_size=32768,
+        max_tokens=8192,
+        learning_rate=2e-5,
+        batch_size=4,
+    ),  # fmt: skip
+}
+
+
+def build_config(preset: Preset, vocab_size: int, image_token_id: int, pad_token_id: int):
+    from transformers import GotOcr2Config
+
+    text = dict(preset.text, model_type="qwen2", vocab_size=vocab_size, tie_word_embeddings=True)
+    text |= {"max_position_embeddings": max(preset.max_tokens, 1024), "pad_token_id": pad_token_id}
+    return GotOcr2Config(
+        vision_config=dict(preset.vision, image_size=preset.image_size, patch_size=preset.patch_size),
+        text_config=text,
+        image_token_index=image_token_id,
+        image_seq_length=preset.image_tokens,
+    )

@@ -1,0 +1,193 @@
+"""The reference GOT model: GOT's template and metrics, training, checkpoints, generation, scoring
+and the renderer-effect experiment, at the tiny size on a CPU."""
+
+import json
+
+import pytest
+
+pytest.importorskip("transformers")  # the optional model extra (make setup installs it)
+
+import torch  # noqa: E402
+
+from gotdata.model import ModelUnavailable, metrics, require_model_extra  # noqa: E402
+from gotdata.model.chat import IM_END, IMG_PAD, SYSTEM, encode, prompt_text, train_tokenizer  # noqa: E402
+from gotdata.model.checkpoint import load, save  # noqa: E402
+from gotdata.model.data import collate, first_samples, parse_sources, pixel_values  # noqa: E402
+from gotdata.model.score import generate  # noqa: E402
+from gotdata.model.train import train  # noqa: E402
+
+from .helpers import SMALL, run_cli  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def molecules(tmp_path_factory):
+    out = tmp_path_factory.mktemp("data") / "mol"
+    result = run_cli("render", "--renderer", "molecule", "--n", "48", "--shard-size", "24", "--workers", "0",
+                     "--no-progress", "--out", str(out), *SMALL)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def checkpoint(molecules, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ckpt")
+    train([(str(molecules), 1.0)], out, "tiny", steps=40, batch_size=4, save_every=20, progress=False)
+    return out
+
+
+def test_edit_distance_and_token_overlap_by_hand():
+    s = metrics.scores("the cat sat on the mat", "the cat is on the mat")
+    assert s["edit_distance"] == pytest.approx(3 / 22)  # "sat" -> "is": 3 edits; longer string 22
+    assert (s["precision"], s["recall"], s["f1"]) == pytest.approx((4 / 5, 4 / 5, 4 / 5))
+    assert s["exact_match"] == 0.0
+    assert metrics.scores("abc", " abc\n")["exact_match"] == 1.0
+    assert metrics.scores("", "")["edit_distance"] == 0.0
+
+
+def test_chinese_is_tokenised_with_jieba():
+    assert metrics.tokens("我爱北京天安门", chinese=True) == ["我", "爱", "北京", "天安门"]
+    s = metrics.scores("我爱北京天安门", "我爱北京")
+    assert s["edit_distance"] == pytest.approx(3 / 7)
+    assert (s["precision"], s["recall"], s["f1"]) == pytest.approx((3 / 4, 1.0, 6 / 7))
+    # METEOR: Fmean = 10PR / (R + 9P) = 7.5 / 7.75; one chunk of 3 matches: penalty 0.5 * (1/3)^3
+    assert s["meteor"] == pytest.approx(7.5 / 7.75 * (1 - 0.5 / 27))
+
+
+def test_bleu_and_meteor_by_hand():
+    same = metrics.scores("a b c d e f", "a b c d e f")
+    assert same["bleu"] == pytest.approx(1.0)
+    assert same["meteor"] == pytest.approx(1 - 0.5 / 6**3)
+    assert metrics.scores("x y z w", "a b c d")["bleu"] == 0.0
+    # no WordNet: stems still match (cats/cat, running/runs -> run), synonyms do not
+    assert metrics.scores("cats running", "cat runs")["meteor"] == pytest.approx(1 - 0.5 / 2**3)
+    assert metrics.scores("big", "large")["meteor"] == 0.0
+
+
+def test_prompts_and_labels_follow_got_chat_template():
+    tokenizer = train_tokenizer(["CCO", "c1ccccc1", r"\[ x^2 \]"] * 20, 400)
+    text = prompt_text("OCR with format: ", images=2, tokens_per_image=3)
+    assert text == (
+        f"<|im_start|>system\n{SYSTEM}<|im_end|><|im_start|>user\n<img>" + "<imgpad>" * 6
+        + "</img>\nOCR with format: <|im_end|><|im_start|>assistant\n"
+    )  # fmt: skip
+    ids, labels = encode(tokenizer, "OCR with format: ", "c1ccccc1", 2, 3, 400)
+    assert ids.count(tokenizer.convert_tokens_to_ids(IMG_PAD)) == 6
+    supervised = [t for t in labels if t != -100]
+    assert labels[: len(ids) - len(supervised)] == [-100] * (len(ids) - len(supervised))
+    assert tokenizer.decode(supervised) == "c1ccccc1" + IM_END
+    assert tokenizer.decode(tokenizer("中文 **kern")["input_ids"]) == "中文 **kern"  # byte-level: no unknowns
+
+
+def test_training_lowers_the_loss_and_resumes(checkpoint, molecules):
+    log = [json.loads(line) for line in (checkpoint / "log.jsonl").read_text().splitlines()]
+    assert [row["step"] for row in log] == list(range(1, 41))
+    first, last = log[:5], log[-5:]
+    assert sum(r["loss"] for r in last) < 0.8 * sum(r["loss"] for r in first)
+    result = train([(str(molecules), 1.0)], checkpoint, "tiny", steps=44, batch_size=4, progress=False)
+    assert result["resumed_from"] == 40
+    assert torch.load(checkpoint / "trainer_state.pt", weights_only=False)["step"] == 44
+    with pytest.raises(ValueError, match="tiny"):
+        train([(str(molecules), 1.0)], checkpoint, "small", steps=50, progress=False)
+
+
+def test_checkpoints_round_trip(checkpoint, molecules, tmp_path):
+    loaded = load(checkpoint)
+    batch = collate(first_samples([(str(molecules), 1.0)], 2), loaded.tokenizer, loaded.processor,
+                    loaded.tokens_per_image, 384)  # fmt: skip
+    loaded.model.eval()
+    with torch.no_grad():
+        before = loaded.model(**batch).logits
+    save(loaded, tmp_path)
+    again = load(tmp_path)
+    again.model.eval()
+    with torch.no_grad():
+        assert torch.equal(again.model(**batch).logits, before)
+    assert again.tokenizer.get_vocab() == loaded.tokenizer.get_vocab()
+
+
+def test_generation_stops_at_im_end(checkpoint, molecules):
+    from transformers import LogitsProcessor, LogitsProcessorList
+
+    loaded = load(checkpoint)
+    end = loaded.tokenizer.convert_tokens_to_ids(IM_END)
+    assert loaded.model.generation_config.eos_token_id == end
+
+    class EndAtThird(LogitsProcessor):  # the model "answers" two tokens, then <|im_end|>
+        def __call__(self, input_ids, scores):
+            if input_ids.shape[1] - start >= 2:
+                scores[:, :] = -float("inf")
+                scores[:, end] = 0.0
+            return scores
+
+    sample = first_samples([(str(molecules), 1.0)], 1)[0]
+    ids = loaded.tokenizer(prompt_text(sample.prompt, 1, loaded.tokens_per_image), add_special_tokens=False,
+                           return_tensors="pt")["input_ids"]  # fmt: skip
+    start = ids.shape[1]
+    output = loaded.model.generate(
+        input_ids=ids,
+        attention_mask=torch.ones_like(ids),
+        pixel_values=pixel_values(loaded.processor, sample.images),
+        max_new_tokens=50,
+        do_sample=False,
+        logits_processor=LogitsProcessorList([EndAtThird()]),
+    )
+    assert output.shape[1] - start == 3 and output[0, -1] == end
+    assert isinstance(generate(loaded, sample.images, sample.prompt, 5), str)
+
+
+def test_score_cli_with_a_saved_model(checkpoint, molecules, tmp_path):
+    result = run_cli("score", "--model", str(checkpoint), "--data", str(molecules), "--limit", "6",
+                     "--out", str(tmp_path), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in (tmp_path / "predictions.jsonl").read_text().splitlines()]
+    assert len(rows) == 6
+    assert {"key", "renderer", "prediction", "target", *metrics.NAMES} <= set(rows[0])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["overall"]["samples"] == 6 and summary["molecule"]["samples"] == 6
+    assert summary["overall"]["edit_distance"] == pytest.approx(sum(r["edit_distance"] for r in rows) / 6)
+    assert "| molecule | 6 |" in (tmp_path / "summary.md").read_text()
+
+
+def test_train_cli_mixes_datasets_by_weight(molecules, tmp_path):
+    assert parse_sources(["a/b", "c=2.5"]) == [("a/b", 1.0), ("c", 2.5)]
+    with pytest.raises(ValueError, match="positive"):
+        parse_sources(["c=0"])
+    result = run_cli("train", "--data", str(molecules), "--data", f"{molecules}=2", "--steps", "2",
+                     "--batch-size", "2", "--out", str(tmp_path / "ck"), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "step 2" in result.stdout
+    info = json.loads((tmp_path / "ck" / "gotdata_model.json").read_text())
+    assert info["data"] == [[str(molecules), 1.0], [str(molecules), 2.0]]
+
+
+def test_effect_writes_the_matrix(tmp_path):
+    recipe = tmp_path / "mix.yaml"
+    recipe.write_text(
+        "seed: 3\nn: 24\nshard_size: 8\ncomponents:\n"
+        "  - {name: mol, renderer: molecule, params: {min_size: 96, max_size: 160}}\n"
+        "  - {name: formulas, renderer: latex, params: {mode: formula}}\n"
+    )
+    out = tmp_path / "effect"
+    result = run_cli(
+        "effect", str(recipe), "--out", str(out), "--steps", "2", "--eval-n", "2", "--no-progress"
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "effect.json").read_text())
+    assert set(report["scores"]) == {"full", "full-seed1", "without-mol", "without-formulas"}
+    assert all(set(row) == {"mol", "formulas"} for row in report["scores"].values())
+    assert set(report["noise"]) == {"mol", "formulas"}
+    assert (out / "effect.png").read_bytes()[:4] == b"\x89PNG"
+    assert "| without-mol |" in (out / "effect.md").read_text()
+    eval_keys = {json.loads(line)["key"] for line in (out / "scores/full/mol/predictions.jsonl").open()}
+    assert len(eval_keys) == 2
+
+
+def test_a_missing_model_extra_is_a_clear_error(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "transformers" else real(name)
+    )
+    with pytest.raises(ModelUnavailable, match="gotdata\\[model\\]"):
+        require_model_extra()
