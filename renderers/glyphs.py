@@ -22,6 +22,18 @@ def font_file(family: str) -> str:
     return font_manager.findfont(props, fallback_to_default=False)
 
 
+def installed(families: list[str]) -> list[str]:
+    """The families of ``families`` that have a font file on this machine, in order."""
+    found = []
+    for family in families:
+        try:
+            font_file(family)
+        except ValueError:
+            continue
+        found.append(family)
+    return found
+
+
 def _faces(path: str) -> list[TTFont]:
     if path.lower().endswith((".ttc", ".otc")):
         return TTCollection(path, lazy=True).fonts

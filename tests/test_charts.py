@@ -17,7 +17,7 @@ from gotdata.renderers.glyphs import CJK_FALLBACK, advance_widths, font_file, mi
 from gotdata.renderers.svgraster import SvgRasterizer
 from gotdata.seeding import make_rng
 
-from .helpers import run_cli, shard_hashes
+from .helpers import assert_same_shards_whatever_the_workers, run_cli
 
 NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d{1,2})?%?$|^-?\d+(\.\d{1,2})?%?$")
 FIELDS = ["title", "source", "x_title", "y_title", "values"]
@@ -197,13 +197,7 @@ def test_user_corpus_files_supply_the_wording(write):
 
 
 def test_cli_runs_are_identical_whatever_the_worker_count(tmp_path):
-    args = ["render", "--renderer", "chart", "--n", "24", "--shard-size", "8", "--no-progress"]
-    first = run_cli(*args, "--out", str(tmp_path / "a"), "--workers", "0")
-    assert first.returncode == 0, first.stderr
-    second = run_cli(*args, "--out", str(tmp_path / "b"), "--workers", "2")
-    assert second.returncode == 0, second.stderr
-    assert shard_hashes(tmp_path / "a") == shard_hashes(tmp_path / "b")
-    assert len(shard_hashes(tmp_path / "a")) == 3
+    assert_same_shards_whatever_the_workers(tmp_path, "chart", 24, 8)
 
 
 def test_missing_echarts_is_a_clear_error_before_anything_is_written(tmp_path):

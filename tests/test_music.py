@@ -18,7 +18,7 @@ from gotdata.renderers.music import FONT_FAMILY, MusicRenderer, humdrum, sources
 from gotdata.renderers.music.generate import generate_kern
 from gotdata.seeding import make_rng
 
-from .helpers import run_cli, shard_hashes
+from .helpers import assert_same_shards_whatever_the_workers, run_cli
 
 SCORE = """!!!OTL: Test piece
 !!!COM: Someone
@@ -306,13 +306,7 @@ def test_a_hung_child_times_out():
 
 
 def test_cli_runs_are_identical_whatever_the_worker_count(tmp_path):
-    args = ["render", "--renderer", "music", "--n", "16", "--shard-size", "8", "--no-progress"]
-    first = run_cli(*args, "--out", str(tmp_path / "a"), "--workers", "0")
-    assert first.returncode == 0, first.stderr
-    second = run_cli(*args, "--out", str(tmp_path / "b"), "--workers", "2")
-    assert second.returncode == 0, second.stderr
-    assert shard_hashes(tmp_path / "a") == shard_hashes(tmp_path / "b")
-    assert len(shard_hashes(tmp_path / "a")) == 2
+    assert_same_shards_whatever_the_workers(tmp_path, "music", 16, 8)
 
 
 def test_rejected_params():

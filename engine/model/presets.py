@@ -106,10 +106,15 @@ PRESETS = {
 def build_config(preset: Preset, vocab_size: int, image_token_id: int, pad_token_id: int):
     from transformers import GotOcr2Config
 
+    # the vision config's default initializer_range (1e-10) suits loading published weights; from
+    # scratch it leaves the encoder all but zero, and the decoder learns to ignore the image
+    vision = dict(
+        preset.vision, image_size=preset.image_size, patch_size=preset.patch_size, initializer_range=0.02
+    )
     text = dict(preset.text, model_type="qwen2", vocab_size=vocab_size, tie_word_embeddings=True)
     text |= {"max_position_embeddings": max(preset.max_tokens, 1024), "pad_token_id": pad_token_id}
     return GotOcr2Config(
-        vision_config=dict(preset.vision, image_size=preset.image_size, patch_size=preset.patch_size),
+        vision_config=vision,
         text_config=text,
         image_token_index=image_token_id,
         image_seq_length=preset.image_tokens,

@@ -20,7 +20,7 @@ from gotdata.renderers.charts import echarts, mpl
 from gotdata.renderers.charts.generate import choose_kind, make_spec
 from gotdata.renderers.charts.spec import KINDS, ChartSpec
 from gotdata.renderers.charts.text import ChartText, builtin_text, user_text
-from gotdata.renderers.glyphs import CJK_FALLBACK, advance_widths, font_file, missing_glyphs
+from gotdata.renderers.glyphs import CJK_FALLBACK, advance_widths, font_file, installed, missing_glyphs
 from gotdata.renderers.svgraster import SvgRasterizer
 
 LATIN_FONTS = ["DejaVu Sans", "DejaVu Serif", "Latin Modern Sans", "Latin Modern Roman", "Noto Sans CJK SC"]
@@ -75,18 +75,18 @@ class ChartRenderer(Renderer):
             items.append(CorpusItem(path.name, texts, path.name))
         return Corpus("user-chart-text", items)
 
-    def check_available(self) -> None:
+    def checkinstalled(self) -> None:
         if self.params.backend != "matplotlib":
             echarts.require_echarts()
-        if not _available([CJK_FALLBACK]):
+        if not installed([CJK_FALLBACK]):
             raise RendererUnavailable(f"font {CJK_FALLBACK!r} not found: run `make setup` (fonts-noto-cjk)")
 
     def setup(self) -> None:
-        self.check_available()
+        self.checkinstalled()
         # faces without a bold cut are drawn in their regular weight; say so once, not per chart
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-        self.latin_fonts = _available(LATIN_FONTS)
-        self.cjk_fonts = _available(CJK_FONTS)
+        self.latin_fonts = installed(LATIN_FONTS)
+        self.cjk_fonts = installed(CJK_FONTS)
         self.builtin = {lang: builtin_text(lang) for lang in ("en", "zh")}
         self.runtime: echarts.EChartsRuntime | None = None  # started on the first ECharts chart
         self.rasterizer: SvgRasterizer | None = None
@@ -180,14 +180,3 @@ class ChartRenderer(Renderer):
             "style": style,
         }
         return Sample(images=[image], target=spec.target(), params=params)
-
-
-def _available(families: list[str]) -> list[str]:
-    found = []
-    for family in families:
-        try:
-            font_file(family)
-        except ValueError:
-            continue
-        found.append(family)
-    return found

@@ -23,7 +23,7 @@ from pydantic import Field, model_validator
 
 from gotdata.corpus import Corpus, CorpusError
 from gotdata.renderer import Job, Rejection, Renderer, RendererParams, RendererUnavailable, Sample
-from gotdata.renderers.glyphs import font_file
+from gotdata.renderers.glyphs import font_file, installed
 from gotdata.renderers.music import humdrum, sources, style
 from gotdata.renderers.music.engraver import Engraver
 from gotdata.renderers.music.generate import generate_kern
@@ -93,7 +93,7 @@ class MusicRenderer(Renderer):
 
     def setup(self) -> None:
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-        self.text_fonts = [f for f in TEXT_FONTS if _has_font(f)]
+        self.text_fonts = installed(TEXT_FONTS)
         if not self.text_fonts:
             raise RendererUnavailable(f"none of the fonts {TEXT_FONTS} found: run `make setup`")
         self.rasterizer = SvgRasterizer([font_file(f) for f in self.text_fonts], self.text_fonts[0])
@@ -242,14 +242,6 @@ def _titles(references: dict[str, str]) -> dict[str, str]:
 def _svg_width(svg: str) -> float:
     head = svg[: svg.index(">", svg.index("<svg"))]
     return float(head.split('width="', 1)[1].split('"', 1)[0].removesuffix("px"))
-
-
-def _has_font(family: str) -> bool:
-    try:
-        font_file(family)
-    except ValueError:
-        return False
-    return True
 
 
 def _installed(name: str) -> bool:
