@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("recipe", help="YAML recipe whose components are compared")
     f.add_argument("--out", required=True, help="folder for data, models, scores and the effect matrix")
     f.add_argument("--preset", default="tiny", choices=["tiny", "small", "got-580m"])
-    f.add_argument("--steps", type=int, default=400, help="training steps per model (default 400)")
+    f.add_argument("--steps", type=int, default=1500, help="training steps per model (default 1500)")
     f.add_argument("--eval-n", type=int, default=30, help="held-out samples per component (default 30)")
     f.add_argument("--seed", type=int, default=0, help="training seed")
     f.add_argument("--noise-seed", type=int, default=1, help="seed of the second full-mix run")

@@ -191,3 +191,25 @@ def test_a_missing_model_extra_is_a_clear_error(monkeypatch):
     )
     with pytest.raises(ModelUnavailable, match="gotdata\\[model\\]"):
         require_model_extra()
+
+
+def test_tiny_trains_decoder_and_projector_on_a_frozen_encoder():
+    from transformers import GotOcr2ForConditionalGeneration
+
+    from gotdata.model.presets import PRESETS, build_config, parameter_groups
+
+    for name, vision_rate in (("tiny", None), ("small", 1e-4)):
+        preset = PRESETS[name]
+        model = GotOcr2ForConditionalGeneration(build_config(preset, 300, 5, 0))
+        groups = parameter_groups(model, preset, 1e-3)
+        rates = {id(p): g["lr"] for g in groups for p in g["params"]}
+        for parameter_name, parameter in model.named_parameters():
+            rate = rates.get(id(parameter))
+            if "vision_tower" in parameter_name:
+                assert rate == vision_rate and parameter.requires_grad == (vision_rate is not None)
+            elif "multi_modal_projector" in parameter_name:
+                assert rate == pytest.approx(1e-4)
+            else:
+                assert rate == 1e-3
+        if name == "tiny":
+            assert model.config.vision_config.initializer_range == 0.02

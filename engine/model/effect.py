@@ -30,7 +30,7 @@ def effect(
     recipe_path: str | Path,
     out: Path,
     preset: str = "tiny",
-    steps: int = 400,
+    steps: int = 1500,
     eval_n: int = 30,
     seed: int = 0,
     noise_seed: int = 1,

@@ -13,7 +13,7 @@ from gotdata.model import require_model_extra
 from gotdata.model.chat import IMG_PAD, train_tokenizer
 from gotdata.model.checkpoint import INFO, STATE, Loaded, image_processor, load, save
 from gotdata.model.data import collate, first_samples, mixed_samples
-from gotdata.model.presets import PRESETS, build_config
+from gotdata.model.presets import PRESETS, build_config, parameter_groups
 
 TOKENIZER_SAMPLES = 2000  # targets the tokenizer is trained on
 
@@ -53,9 +53,8 @@ def train(
         loaded = _new_model(sources, preset_name, seed)
         state, start = {}, 0
     model = loaded.model
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=learning_rate or preset.learning_rate, weight_decay=0.01
-    )
+    groups = parameter_groups(model, preset, learning_rate or preset.learning_rate)
+    optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
     schedule = get_cosine_schedule_with_warmup(optimizer, min(100, max(1, steps // 10)), steps)
     if resumed:
         optimizer.load_state_dict(state["optimizer"])
