@@ -149,7 +149,10 @@ def test_score_cli_with_a_saved_model(checkpoint, molecules, tmp_path):
 
 
 def test_train_cli_mixes_datasets_by_weight(molecules, tmp_path):
-    assert parse_sources(["a/b", "c=2.5"]) == [("a/b", 1.0), ("c", 2.5)]
+    pattern = f"{molecules}/mol-{{000000..000001}}.tar"
+    assert parse_sources([str(molecules), pattern + "=2.5"]) == [(str(molecules), 1.0), (pattern, 2.5)]
+    with pytest.raises(ValueError, match="no such output folder"):
+        parse_sources(["no/such/folder"])
     with pytest.raises(ValueError, match="positive"):
         parse_sources(["c=0"])
     result = run_cli("train", "--data", str(molecules), "--data", f"{molecules}=2", "--steps", "2",

@@ -25,6 +25,8 @@ def parse_sources(specs: list[str]) -> list[tuple[str, float]]:
             raise ValueError(f"--data {spec!r}: the weight after '=' must be a number") from None
         if value <= 0:
             raise ValueError(f"--data {spec!r}: the weight must be positive")
+        if not Path(path).exists() and "{" not in path:
+            raise ValueError(f"--data {path!r}: no such output folder or shard")
         sources.append((path, value))
     return sources
 

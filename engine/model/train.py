@@ -94,7 +94,7 @@ def train(
             value = float(loss.detach())
             smoothed = value if smoothed is None else 0.95 * smoothed + 0.05 * value
             log.write(
-                json.dumps({"step": step + 1, "loss": round(value, 5), "lr": schedule.get_last_lr()[0]})
+                json.dumps({"step": step + 1, "loss": round(value, 5), "lr": max(schedule.get_last_lr())})
                 + "\n"
             )
             bar.update(task, advance=1, loss=f"{smoothed:.3f}")
