@@ -75,14 +75,14 @@ class ChartRenderer(Renderer):
             items.append(CorpusItem(path.name, texts, path.name))
         return Corpus("user-chart-text", items)
 
-    def checkinstalled(self) -> None:
+    def check_available(self) -> None:
         if self.params.backend != "matplotlib":
             echarts.require_echarts()
         if not installed([CJK_FALLBACK]):
             raise RendererUnavailable(f"font {CJK_FALLBACK!r} not found: run `make setup` (fonts-noto-cjk)")
 
     def setup(self) -> None:
-        self.checkinstalled()
+        self.check_available()
         # faces without a bold cut are drawn in their regular weight; say so once, not per chart
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
         self.latin_fonts = installed(LATIN_FONTS)
