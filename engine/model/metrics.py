@@ -5,7 +5,7 @@ reference has Chinese; edit distance is the character Levenshtein distance over 
 string's length; precision, recall and F1 are over the sets of unique tokens (with the usual
 definition: GOT's scripts pass the arguments swapped, which swaps its precision and recall); BLEU
 is NLTK's sentence BLEU without smoothing. METEOR is NLTK's with exact and Porter-stem matches but
-no synonym matches: those need WordNet, which cannot be downloaded here.
+no synonym matches: those need WordNet, a download, and gotdata downloads nothing at run time.
 """
 
 from __future__ import annotations
