@@ -198,6 +198,7 @@ def heatmap(report: dict, names: list[str], path: Path) -> None:
                 ha="center",
                 va="center",
                 fontsize=8,
+                color="white" if abs(value) > 0.6 * limit else "black",  # readable on the darkest cells
             )
     figure.colorbar(image, ax=axes, label=f"{METRIC} change vs. full mix")
     axes.set_title("effect of leaving a component out")
