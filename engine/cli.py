@@ -17,6 +17,7 @@ from rich.table import Table
 from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.model import ModelUnavailable
+from gotdata.model.presets import PRESETS
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
 from gotdata.run import OutputConflict, RunOptions, render
@@ -94,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH[=WEIGHT]",
         help="output folder or shard pattern, repeatable; datasets are mixed by weight",
     )
-    t.add_argument("--preset", default="tiny", choices=["tiny", "small", "got-580m"], help="model size")
+    t.add_argument("--preset", default="tiny", choices=list(PRESETS), help="model size")
     t.add_argument("--steps", type=int, default=500, help="training steps in total (default 500)")
     t.add_argument("--out", required=True, help="checkpoint folder; a run resumes from the one there")
     t.add_argument("--seed", type=int, default=0)
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("effect", help="train with and without each recipe component; score every pair")
     f.add_argument("recipe", help="YAML recipe whose components are compared")
     f.add_argument("--out", required=True, help="folder for data, models, scores and the effect matrix")
-    f.add_argument("--preset", default="tiny", choices=["tiny", "small", "got-580m"])
+    f.add_argument("--preset", default="tiny", choices=list(PRESETS))
     f.add_argument("--steps", type=int, default=1500, help="training steps per model (default 1500)")
     f.add_argument("--eval-n", type=int, default=30, help="held-out samples per component (default 30)")
     f.add_argument("--seed", type=int, default=0, help="training seed")
@@ -277,9 +278,6 @@ def cmd_renderers(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
-    from gotdata.model import require_model_extra
-
-    require_model_extra()
     from gotdata.model.data import parse_sources
     from gotdata.model.train import train
 
@@ -302,9 +300,6 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_score(args: argparse.Namespace, console: Console) -> int:
-    from gotdata.model import require_model_extra
-
-    require_model_extra()
     from gotdata.model.score import markdown_table, score
 
     summary = score(
@@ -316,9 +311,6 @@ def cmd_score(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_effect(args: argparse.Namespace, console: Console) -> int:
-    from gotdata.model import require_model_extra
-
-    require_model_extra()
     from gotdata.model.effect import effect
 
     effect(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gotdata.model.chat import IM_END
+from gotdata.model.presets import image_tokens
 
 STATE = "trainer_state.pt"
 INFO = "gotdata_model.json"
@@ -28,7 +29,14 @@ class Loaded:
     @property
     def tokens_per_image(self) -> int:
         vision = self.model.config.vision_config
-        return (vision.image_size // vision.patch_size // 4) ** 2
+        return image_tokens(vision.image_size, vision.patch_size)
+
+    def end_generation_at_im_end(self) -> None:
+        """Without this, generation runs on past the answer."""
+        end = self.tokenizer.convert_tokens_to_ids(IM_END)
+        pad = self.tokenizer.pad_token_id
+        self.model.generation_config.eos_token_id = end
+        self.model.generation_config.pad_token_id = pad if pad is not None else end
 
 
 def quiet() -> None:
@@ -60,12 +68,9 @@ def load(path: str | Path) -> Loaded:
         processor = GotOcr2ImageProcessorPil.from_pretrained(path)
     else:
         processor = image_processor(model.config.vision_config.image_size)
-    end = tokenizer.convert_tokens_to_ids(IM_END)
-    model.generation_config.eos_token_id = end  # or generation runs on past the answer
-    model.generation_config.pad_token_id = (
-        tokenizer.pad_token_id if tokenizer.pad_token_id is not None else end
-    )
-    return Loaded(model, tokenizer, processor)
+    loaded = Loaded(model, tokenizer, processor)
+    loaded.end_generation_at_im_end()
+    return loaded
 
 
 def save(loaded: Loaded, path: Path, state: dict | None = None, info: dict | None = None) -> None:
@@ -77,9 +82,7 @@ def save(loaded: Loaded, path: Path, state: dict | None = None, info: dict | Non
     staging = path / ".saving"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    end = loaded.tokenizer.convert_tokens_to_ids(IM_END)
-    loaded.model.generation_config.eos_token_id = end
-    loaded.model.generation_config.pad_token_id = loaded.tokenizer.pad_token_id
+    loaded.end_generation_at_im_end()
     loaded.model.save_pretrained(staging)
     loaded.tokenizer.save_pretrained(staging)
     loaded.processor.save_pretrained(staging)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from gotdata.model import require_model_extra
+from gotdata.model.checkpoint import load
 from gotdata.model.score import score
 from gotdata.model.train import train
 from gotdata.recipe import Component, Recipe, load_recipe, parse_recipe
@@ -39,6 +41,7 @@ def effect(
     console: Console | None = None,
 ) -> dict:
     """Run the whole experiment in ``out``; every step resumes (rendered sets, trained models)."""
+    require_model_extra()  # before rendering, not after
     console = console or Console(stderr=True)
     recipe = load_recipe(recipe_path)
     out.mkdir(parents=True, exist_ok=True)
@@ -72,23 +75,26 @@ def effect(
         )
     runs = {"full": (names, seed), f"full-seed{noise_seed}": (names, noise_seed)}
     runs |= {f"without-{name}": ([n for n in names if n != name], seed) for name in names}
+    weights = dict(zip(names, totals, strict=True))
     results: dict[str, dict[str, dict]] = {}
     for run, (included, run_seed) in runs.items():
         console.print(f"[bold]{run}[/bold]: training on {', '.join(included)}")
-        weights = {c.name: t for c, t in zip(recipe.components, totals, strict=True)}
         sources = [(str(out / "data" / "train" / name), float(weights[name])) for name in included]
         model_dir = out / "models" / run
         train(sources, model_dir, preset, steps, seed=run_seed, progress=progress, console=console)
         results[run] = {}
+        loaded = None  # loaded once per model, and only if a score is missing
         for name in names:
             summary_file = out / "scores" / run / name / "summary.json"
             if not summary_file.exists():
+                loaded = loaded or load(model_dir)
                 score(
                     model_dir,
                     [str(out / "data" / "eval" / name)],
                     summary_file.parent,
                     progress=progress,
                     console=console,
+                    loaded=loaded,
                 )
             results[run][name] = json.loads(summary_file.read_text())["overall"]
     report = {
@@ -159,17 +165,18 @@ def markdown(report: dict, names: list[str]) -> str:
     for run, row in scores.items():
         lines.append(f"| {run} | " + " | ".join(f"{row[n][METRIC]:.3f}" for n in names) + " |\n")
     lines += ["\n## Change from the full mix (positive: worse without the component)\n\n", header]
-    for run, row in scores.items():
+    for run in scores:
         if run.startswith("without-"):
-            lines.append(f"| {run} | " + " | ".join(_delta(row, scores["full"], n) for n in names) + " |\n")
+            lines.append(f"| {run} | " + " | ".join(f"{change(scores, run, n):+.3f}" for n in names) + " |\n")
     lines.append(
         "| seed noise (full vs. other seed) | " + " | ".join(f"{noise[n]:.3f}" for n in names) + " |\n"
     )
     return "".join(lines)
 
 
-def _delta(row: dict, full: dict, name: str) -> str:
-    return f"{row[name][METRIC] - full[name][METRIC]:+.3f}"
+def change(scores: dict, run: str, name: str) -> float:
+    """How much worse than the full mix ``run`` does on eval set ``name`` (positive: worse)."""
+    return scores[run][name][METRIC] - scores["full"][name][METRIC]
 
 
 def heatmap(report: dict, names: list[str], path: Path) -> None:
@@ -180,7 +187,7 @@ def heatmap(report: dict, names: list[str], path: Path) -> None:
 
     scores = report["scores"]
     runs = [f"without-{n}" for n in names]
-    deltas = [[scores[r][n][METRIC] - scores["full"][n][METRIC] for n in names] for r in runs]
+    deltas = [[change(scores, r, n) for n in names] for r in runs]
     limit = max(0.01, max(abs(v) for row in deltas for v in row))
     figure = Figure(figsize=(1.6 + 1.3 * len(names), 1.2 + 0.6 * len(runs)), dpi=120)
     axes = figure.add_subplot()

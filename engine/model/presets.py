@@ -25,8 +25,12 @@ class Preset:
 
     @property
     def image_tokens(self) -> int:
-        """Tokens one image becomes: the patch grid shrunk 4x per side by the projector's convs."""
-        return (self.image_size // self.patch_size // 4) ** 2
+        return image_tokens(self.image_size, self.patch_size)
+
+
+def image_tokens(image_size: int, patch_size: int) -> int:
+    """Tokens one image becomes: the patch grid shrunk 4x per side by the projector's convs."""
+    return (image_size // patch_size // 4) ** 2
 
 
 PRESETS = {

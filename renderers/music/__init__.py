@@ -30,7 +30,6 @@ from gotdata.renderers.music.generate import generate_kern
 from gotdata.renderers.music.paper import on_paper
 from gotdata.renderers.svgraster import SvgRasterizer
 
-Font = Literal["Leipzig", "Bravura", "Gootville", "Leland", "Petaluma"]
 TEXT_FONTS = ["Latin Modern Roman", "DejaVu Serif"]  # titles, composers, tempo words, lyrics
 SCORE_CACHE = 64  # parsed files kept per worker
 CONVERTED = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gotdata" / "music-kern"
@@ -48,7 +47,7 @@ class MusicParams(RendererParams):
     page_measures: int = Field(
         96, ge=1, le=512, description="measures tried for a page; cut to those that fit"
     )
-    fonts: list[Font] = Field(default_factory=list, description="music fonts (default: all)")
+    fonts: list[style.Font] = Field(default_factory=list, description="music fonts (default: all)")
     title_prob: float = Field(0.5, ge=0, le=1, description="chance of a title and composer above")
     paper_prob: float = Field(0.5, ge=0, le=1, description="chance of a paper background, else white")
     min_page_width: int = Field(1000, ge=200, description="page layout: least image width in px")

@@ -3,9 +3,12 @@ slopes, page shape) and the title and composer printed above the music."""
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
 
-FONTS = ["Leipzig", "Bravura", "Gootville", "Leland", "Petaluma"]  # the SMuFL fonts verovio ships
+Font = Literal["Leipzig", "Bravura", "Gootville", "Leland", "Petaluma"]  # the SMuFL fonts verovio ships
+FONTS = list(get_args(Font))
 FORMS = ["Sonatina", "Minuet", "Prelude", "Etude", "Waltz", "Romance", "Invention", "Bagatelle",
          "Impromptu", "Nocturne", "Scherzo", "Rondo", "Air", "Gavotte", "Sarabande", "Study"]  # fmt: skip
 KEYS = ["C major", "G major", "D major", "F major", "B-flat major", "A minor", "E minor", "D minor",
