@@ -177,6 +177,24 @@ def test_generated_bars_add_up_to_the_meter(piano):
         assert engrave(kern, {"breaks": "none"})[:2] == (1, 1)
 
 
+def test_generated_ties_open_once_and_close():
+    # one-note bars tied into and out of were the case that once left a tie open
+    for seed in range(600):
+        kern = generate_kern(np.random.default_rng(seed), 6, piano=False)
+        tied = False
+        for line in kern.splitlines():
+            token = line.split("\t")[0].split(" ")[0]
+            if line.startswith(("*", "=", "!")) or token == ".":
+                continue
+            if "[" in token:
+                assert not tied, (seed, kern)
+                tied = True
+            elif "_" in token or "]" in token:
+                assert tied, (seed, kern)
+                tied = "_" in token
+        assert not tied, (seed, kern)
+
+
 def test_the_image_is_the_engraving_of_the_target():
     renderer = make(builtin="generator", paper_prob=0)
     try:

@@ -66,7 +66,7 @@ class MusicParams(RendererParams):
 
 class MusicRenderer(Renderer):
     name = "music"
-    version = "1.0.0"
+    version = "1.0.1"
     target_format = "kern"
     shard_prefix = "music"
     Params = MusicParams

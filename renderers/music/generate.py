@@ -125,8 +125,8 @@ def _ties(rng, bars: list[list[Event]]) -> None:
         last, first = left[-1], right[0]
         if last.pitches and first.pitches and rng.random() < 0.15:
             first.pitches = list(last.pitches)
-            last.tie = "["
-            first.tie = "]" if not first.tie else first.tie
+            last.tie = "_" if last.tie == "]" else "["  # a one-note bar tied into goes on tying
+            first.tie = "]"
 
 
 def _token(event: Event) -> str:
@@ -172,7 +172,7 @@ def _assemble(staves, dynamics: list[str], fifths: int, meter: str, piano: bool)
     spines = len(staves)
     header = [
         "\t".join(["**kern"] * spines + ["**dynam"]),
-        "\t".join([f"*staff{spines - i}" for i in range(spines)] + [f"*staff{1}"]),
+        "\t".join([f"*staff{spines - i}" for i in range(spines)] + ["*staff1"]),
         "\t".join(clefs + ["*"]),
         "\t".join([key_signature(fifths)] * spines + ["*"]),
         "\t".join([f"*M{meter}"] * spines + ["*"]),
