@@ -83,9 +83,13 @@ def test_training_lowers_the_loss_and_resumes(checkpoint, molecules):
     assert [row["step"] for row in log] == list(range(1, 41))
     first, last = log[:5], log[-5:]
     assert sum(r["loss"] for r in last) < 0.8 * sum(r["loss"] for r in first)
+    with (checkpoint / "log.jsonl").open("a") as stray:  # as an interrupted run leaves it
+        stray.write(json.dumps({"step": 41, "loss": 9.0, "lr": 0.0}) + "\n")
     result = train([(str(molecules), 1.0)], checkpoint, "tiny", steps=44, batch_size=4, progress=False)
     assert result["resumed_from"] == 40
     assert torch.load(checkpoint / "trainer_state.pt", weights_only=False)["step"] == 44
+    log = [json.loads(line) for line in (checkpoint / "log.jsonl").read_text().splitlines()]
+    assert [row["step"] for row in log] == list(range(1, 45))
     with pytest.raises(ValueError, match="tiny"):
         train([(str(molecules), 1.0)], checkpoint, "small", steps=50, progress=False)
 

@@ -65,7 +65,7 @@ def train(
     torch.manual_seed(seed + start)
     samples = mixed_samples(sources, seed=seed + start)  # a resumed run reads on, it does not replay
     model.train()
-    log = (out / "log.jsonl").open("a")
+    log = _log_from(out / "log.jsonl", start)
     smoothed = state.get("loss")
     columns = [
         TextColumn("training"),
@@ -109,6 +109,17 @@ def train(
                 save(loaded, out, state, info)
     log.close()
     return {"steps": steps, "resumed_from": start, "loss": smoothed, "seconds": time.perf_counter() - started}
+
+
+def _log_from(path: Path, step: int):
+    """The loss log opened to append after ``step``: the lines an interrupted run wrote after its
+    last checkpoint are dropped, since those steps are trained again."""
+    if path.exists():
+        kept = [
+            line for line in path.read_text().splitlines(keepends=True) if json.loads(line)["step"] <= step
+        ]
+        path.write_text("".join(kept))
+    return path.open("a")
 
 
 def _new_model(sources: list[tuple[str, float]], preset_name: str, seed: int) -> Loaded:
