@@ -90,11 +90,14 @@ class MusicRenderer(Renderer):
         name = {"mixed": "builtin-music", "generator": "builtin-generator", "music21": "music21"}[builtin]
         return sources.MixedCorpus(name, builtin != "music21", scores)
 
+    def check_available(self) -> None:
+        if not installed(TEXT_FONTS):
+            raise RendererUnavailable(f"none of the fonts {TEXT_FONTS} found: run `make setup`")
+
     def setup(self) -> None:
+        self.check_available()
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
         self.text_fonts = installed(TEXT_FONTS)
-        if not self.text_fonts:
-            raise RendererUnavailable(f"none of the fonts {TEXT_FONTS} found: run `make setup`")
         self.rasterizer = SvgRasterizer([font_file(f) for f in self.text_fonts], self.text_fonts[0])
         self.engraver = Engraver(self.params.timeout)
         self.scores: OrderedDict[str, humdrum.HumdrumScore | Rejection] = OrderedDict()
