@@ -51,7 +51,7 @@ class MoleculeParams(RendererParams):
 
 class MoleculeRenderer(Renderer):
     name = "molecule"
-    version = "1.0.0"
+    version = "1.0.1"
     target_format = "smiles"
     shard_prefix = "mol"
     Params = MoleculeParams
@@ -65,7 +65,10 @@ class MoleculeRenderer(Renderer):
 
     def setup(self) -> None:
         RDLogger.DisableLog("rdApp.*")  # invalid input is reported as rejections, not log spam
-        rdDepictor.SetPreferCoordGen(True)
+        # RDKit's own depictor, not CoordGen: CoordGen's layout of metal complexes and of molecules
+        # drawn with explicit hydrogens changes from call to call in one process (13 of the 6,163
+        # built-in items), so a sample would depend on what its worker drew before.
+        rdDepictor.SetPreferCoordGen(False)
         self.abbreviations = rdAbbreviations.GetDefaultAbbreviations()
         self.font_dir = Path(RDConfig.RDDataDir) / "Fonts"
 
