@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.model import ModelUnavailable
 from gotdata.model.presets import PRESETS
+from gotdata.outlock import OutputBusy
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
-from gotdata.run import OutputConflict, RunOptions, render
+from gotdata.run import OutputConflict, OutputFull, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
 
 
@@ -68,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--prefix", help="shard file-name prefix")
     r.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
     r.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")
+    r.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing to --out, wait for it instead of refusing",
+    )
     r.add_argument("--no-progress", action="store_true", help="no progress bar or summary")
 
     c = sub.add_parser("corpus", help="build a renderer's corpus from raw sources (e.g. .tex files)")
@@ -179,7 +186,9 @@ def cmd_render(args: argparse.Namespace, console: Console) -> int:
         raise RecipeError("command line", [("--out", "no output folder: pass --out DIR or set output.dir")])
     if args.workers < 0:
         raise RecipeError("command line", [("--workers", "expected 0 (in-process) or more")])
-    options = RunOptions(Path(out), args.workers, args.ray_address, args.overwrite, not args.no_progress)
+    options = RunOptions(
+        Path(out), args.workers, args.ray_address, args.overwrite, not args.no_progress, args.wait
+    )
     report = render(recipe, options, console)
     # Plain stdout lines (never wrapped) so scripts can pick the paths up.
     print(f"shards: {report.shard_pattern()}")
@@ -331,6 +340,7 @@ def cmd_effect(args: argparse.Namespace, console: Console) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
     handlers = {
@@ -351,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         RecipeError,
         CorpusError,
         OutputConflict,
+        OutputBusy,
         RendererUnavailable,
         LookupError,
         FileNotFoundError,
@@ -359,6 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     ) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
         return 2
+    except OutputFull as err:
+        console.print(f"[red]error:[/red] {escape(str(err))}:", highlight=False)
+        console.print(f"  {escape(shlex.join(['gotdata', *argv]))}", highlight=False, soft_wrap=True)
+        return 1
     except (RunawayRejects, ShardFailed) as err:
         console.print(f"[red]run stopped:[/red] {escape(str(err))}", highlight=False)
         return 1

@@ -62,8 +62,12 @@ class Manifest(BaseModel):
     def save(self, out_dir: Path) -> None:
         path = out_dir / MANIFEST
         tmp = path.with_name(f".{MANIFEST}.tmp{os.getpid()}")
-        tmp.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # the previous manifest stays whole
+            raise
 
 
 def load_manifest(out_dir: Path) -> Manifest | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import platform
 import time
 from dataclasses import asdict, dataclass
@@ -15,6 +17,7 @@ import gotdata
 from gotdata import registry
 from gotdata.executors import InProcessExecutor, RayExecutor
 from gotdata.manifest import Manifest, ShardRecord, load_manifest
+from gotdata.outlock import output_lock
 from gotdata.progress import RunProgress, summary_table
 from gotdata.recipe import Recipe
 from gotdata.shard_task import TMP_MARKER, ShardResult, ShardSpec, load_component
@@ -24,6 +27,18 @@ class OutputConflict(RuntimeError):
     """The output folder holds shards of a different recipe."""
 
 
+class OutputFull(RuntimeError):
+    """The output's file system ran out of space; finished shards are kept."""
+
+    def __init__(self, out_dir: Path, complete: int, num_shards: int, reason: str):
+        self.out_dir, self.complete, self.num_shards = out_dir, complete, num_shards
+        super().__init__(
+            f"{reason} on the file system of {out_dir}: {complete} of {num_shards} shards are complete "
+            "and kept, partial ones were removed. Free some space, then run the same command again "
+            "to resume"
+        )
+
+
 @dataclass
 class RunOptions:
     out_dir: Path
@@ -31,6 +46,7 @@ class RunOptions:
     ray_address: str | None = None
     overwrite: bool = False
     progress: bool = True
+    wait: bool = False  # wait for another run on the same output instead of refusing
 
 
 @dataclass
@@ -80,7 +96,6 @@ def _prepare_output(out_dir: Path, fingerprint: str, overwrite: bool) -> Manifes
         for path in out_dir.glob(f"{existing.prefix}-*.tar*"):
             path.unlink()
         existing = None
-    out_dir.mkdir(parents=True, exist_ok=True)
     _remove_partial_shards(out_dir)
     return existing
 
@@ -88,7 +103,7 @@ def _prepare_output(out_dir: Path, fingerprint: str, overwrite: bool) -> Manifes
 def _remove_partial_shards(out_dir: Path) -> None:
     """Delete what interrupted runs or killed workers left; only call with no task in flight."""
     for leftover in out_dir.glob(f"*.tar{TMP_MARKER}*"):
-        leftover.unlink()
+        leftover.unlink(missing_ok=True)
 
 
 def render(recipe: Recipe, options: RunOptions, console: Console | None = None) -> RunReport:
@@ -99,14 +114,30 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
     renderer_versions, recorded_versions = _versions(recipe)
     fingerprint = recipe.fingerprint(renderer_versions)
     out_dir = options.out_dir.resolve()
-    manifest = _prepare_output(out_dir, fingerprint, options.overwrite) or Manifest(
-        fingerprint=fingerprint,
-        recipe=recipe.model_dump(mode="json"),
-        versions=recorded_versions,
-        prefix=default_prefix(recipe),
-        n=recipe.n or 0,
-        num_shards=recipe.num_shards,
-    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_dir, options.wait, on_wait=console.print):
+        manifest = _prepare_output(out_dir, fingerprint, options.overwrite) or Manifest(
+            fingerprint=fingerprint,
+            recipe=recipe.model_dump(mode="json"),
+            versions=recorded_versions,
+            prefix=default_prefix(recipe),
+            n=recipe.n or 0,
+            num_shards=recipe.num_shards,
+        )
+        try:
+            return _render_missing(recipe, options, manifest, out_dir, console)
+        except OSError as err:
+            if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            with contextlib.suppress(OSError):  # frees what the partial shard held
+                _remove_partial_shards(out_dir)
+            complete = sum(manifest.is_done(int(k), out_dir) for k in manifest.shards)
+            raise OutputFull(out_dir, complete, recipe.num_shards, os.strerror(err.errno)) from None
+
+
+def _render_missing(
+    recipe: Recipe, options: RunOptions, manifest: Manifest, out_dir: Path, console: Console
+) -> RunReport:
     missing = [k for k in range(recipe.num_shards) if not manifest.is_done(k, out_dir)]
     for k in missing:
         manifest.shards.pop(Manifest.key(k), None)
@@ -145,4 +176,4 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
     return RunReport(out_dir, manifest, len(specs), rendered, seconds)
 
 
-__all__ = ["OutputConflict", "RunOptions", "RunReport", "render"]
+__all__ = ["OutputConflict", "OutputFull", "RunOptions", "RunReport", "render"]

@@ -111,21 +111,25 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     indices = iter(plan.shard_indices(spec.shard))
     chunk_size = max(_warm(c)[0].batch_size for c in recipe.components)
     done = 0
-    with open(tmp, "wb") as handle:
-        writer = ShardWriter(handle)
-        while chunk := list(islice(indices, chunk_size)):
-            for name, record in _render_chunk(recipe, plan, chunk, rejects):
-                writer.write(record)
-                components[name] += 1
-            done += len(chunk)
-            if report:
-                report(spec.shard, done, sum(sum(c.values()) for c in rejects.values()))
-            _test_crash_point(spec.shard, done)
-        writer.close()
-        handle.flush()
-        os.fsync(handle.fileno())
-    digest, size = _sha256(tmp)
-    os.replace(tmp, final)
+    try:
+        with open(tmp, "wb") as handle:
+            writer = ShardWriter(handle)
+            while chunk := list(islice(indices, chunk_size)):
+                for name, record in _render_chunk(recipe, plan, chunk, rejects):
+                    writer.write(record)
+                    components[name] += 1
+                done += len(chunk)
+                if report:
+                    report(spec.shard, done, sum(sum(c.values()) for c in rejects.values()))
+                _test_crash_point(spec.shard, done)
+            writer.close()
+            handle.flush()
+            os.fsync(handle.fileno())
+        digest, size = _sha256(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a partial shard is useless, and on a full disk it holds space
+        raise
     _fsync_dir(final.parent)
     return ShardResult(
         shard=spec.shard,

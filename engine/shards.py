@@ -14,8 +14,9 @@ from typing import Any, BinaryIO
 
 class ShardWriter:
     def __init__(self, handle: BinaryIO):
-        # closed by close(), once the last sample is in
-        self.tar = tarfile.open(fileobj=handle, mode="w|", format=tarfile.USTAR_FORMAT)  # noqa: SIM115
+        # closed by close(), once the last sample is in. Not stream mode ("w|"): its buffer would try
+        # to flush into a closed file after a failed write (a full disk), and the bytes are the same.
+        self.tar = tarfile.open(fileobj=handle, mode="w", format=tarfile.USTAR_FORMAT)  # noqa: SIM115
 
     def write(self, sample: dict[str, Any]) -> None:
         key = sample["__key__"]

@@ -19,7 +19,7 @@ CASES = [
     ("latex", {"mode": "page"}, 48),
     ("geometry", {}, 256),
     ("chart", {"backend": "matplotlib"}, 64),
-    ("chart", {"backend": "echarts"}, 64),
+    ("chart", {"backend": "pyecharts"}, 64),
     ("music", {"builtin": "generator"}, 48),
     ("music", {"builtin": "music21"}, 48),
     ("pdf", {}, 96),
