@@ -89,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--sample-shards", type=int, default=8, help="shards read for distributions")
     i.add_argument("--json", action="store_true", help="machine-readable summary")
 
+    v = sub.add_parser("verify", help="check shards against the manifest and re-render a sample of them")
+    v.add_argument("out", help="output folder of a render run")
+    v.add_argument(
+        "--samples", type=int, help="indices to render again, spread over the run (default: 3 per shard)"
+    )
+    v.add_argument("--no-progress", action="store_true")
+
     e = sub.add_parser("export", help="write an output in another training format")
     e.add_argument("format", choices=["got"], help="got: GOT-OCR2.0's LLaVA-style JSON + images")
     e.add_argument("out", help="output folder of a render run")
@@ -229,6 +236,27 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace, console: Console) -> int:
+    from gotdata.verify import report_tables, verify
+
+    if args.samples is not None and args.samples < 0:
+        raise RecipeError("command line", [("--samples", "expected 0 or more")])
+    report = verify(Path(args.out), args.samples, console, not args.no_progress)
+    for table in report_tables(report):
+        Console().print(table)
+    differing = sum(len(keys) for keys in report.differing.values())
+    checked = sum(report.checked.values())
+    if report.not_rendered:
+        print(f"note: {report.not_rendered} shards are not rendered yet (the run is incomplete)")
+    if report.ok:
+        print(f"verified: {report.shards_checked} shards whole, {checked} samples re-rendered identically")
+        return 0
+    print(
+        f"NOT verified: {len(report.shard_problems)} shard problems, {differing} of {checked} samples differ"
+    )
+    return 1
+
+
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
     from gotdata.export import export_got
 
@@ -349,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": cmd_corpus,
         "inspect": cmd_inspect,
         "export": cmd_export,
+        "verify": cmd_verify,
         "train": cmd_train,
         "score": cmd_score,
         "effect": cmd_effect,

@@ -71,7 +71,7 @@ def default_prefix(recipe: Recipe) -> str:
     return "mix"
 
 
-def _versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
+def library_versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
     """(renderer versions, which define the output; every version worth recording)."""
     classes = {c.renderer: registry.get(c.renderer) for c in recipe.components}
     renderers = {name: cls.version for name, cls in sorted(classes.items())}
@@ -111,7 +111,7 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
     for component in recipe.components:  # unusable corpora and missing tools fail before anything is written
         renderer, _ = load_component(component)
         renderer.check_available()
-    renderer_versions, recorded_versions = _versions(recipe)
+    renderer_versions, recorded_versions = library_versions(recipe)
     fingerprint = recipe.fingerprint(renderer_versions)
     out_dir = options.out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -84,7 +84,7 @@ def load_component(component: Component) -> tuple[Renderer, Corpus]:
     return renderer, corpus
 
 
-def _warm(component: Component) -> tuple[Renderer, Corpus]:
+def warm_renderer(component: Component) -> tuple[Renderer, Corpus]:
     key = json.dumps(component.model_dump(mode="json"), sort_keys=True)
     if key not in _WARM:
         renderer, corpus = load_component(component)
@@ -94,7 +94,7 @@ def _warm(component: Component) -> tuple[Renderer, Corpus]:
 
 
 @atexit.register
-def _close_warm() -> None:
+def _closewarm_renderer() -> None:
     for renderer, _ in _WARM.values():
         with contextlib.suppress(Exception):  # closing is best effort at process exit
             renderer.close()
@@ -109,13 +109,13 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     rejects: dict[str, Counter[str]] = defaultdict(Counter)
     components: Counter[str] = Counter()
     indices = iter(plan.shard_indices(spec.shard))
-    chunk_size = max(_warm(c)[0].batch_size for c in recipe.components)
+    chunk_size = max(warm_renderer(c)[0].batch_size for c in recipe.components)
     done = 0
     try:
         with open(tmp, "wb") as handle:
             writer = ShardWriter(handle)
             while chunk := list(islice(indices, chunk_size)):
-                for name, record in _render_chunk(recipe, plan, chunk, rejects):
+                for name, record in render_indices(recipe, plan, chunk, rejects):
                     writer.write(record)
                     components[name] += 1
                 done += len(chunk)
@@ -144,7 +144,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     )
 
 
-def _render_chunk(
+def render_indices(
     recipe: Recipe, plan: Plan, indices: list[int], rejects: dict[str, Counter[str]]
 ) -> list[tuple[str, dict[str, Any]]]:
     """Render indices, retrying each rejected index with its next attempt seed; keep index order."""
@@ -157,7 +157,7 @@ def _render_chunk(
         retry: dict[int, int] = {}
         for position, batch in sorted(by_component.items()):
             component = recipe.components[position]
-            renderer, corpus = _warm(component)
+            renderer, corpus = warm_renderer(component)
             seeds = [sample_seed(recipe.seed, component.name, i, attempts[i]) for i in batch]
             jobs = []
             for seed in seeds:

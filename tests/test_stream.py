@@ -170,17 +170,20 @@ def test_huggingface_datasets_reads_our_shards(output, tmp_path, monkeypatch):
     assert row["png"].size[0] > 0
 
 
-def test_ray_data_reads_our_shards(output):
+def test_ray_data_reads_our_shards_by_glob_and_by_folder(output):
     ray = pytest.importorskip("ray")
     ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR")
     try:
-        rows = ray.data.read_webdataset(shards_of(output)).take_all()
+        by_glob = ray.data.read_webdataset(shards_of(output)).take_all()
+        # A folder holds manifest.json (and the run's lock file) beside the shards: name the extension.
+        by_folder = ray.data.read_webdataset(str(output), file_extensions=["tar"]).take_all()
     finally:
         ray.shutdown()
-    assert len(rows) == TOTAL
     reference = {s.key: s.target for s in gotdata.stream(output)}
-    assert {r["__key__"]: r["txt"] for r in rows} == reference
-    assert rows[0]["png"].ndim == 3
+    for rows in (by_glob, by_folder):
+        assert len(rows) == TOTAL
+        assert {r["__key__"]: r["txt"] for r in rows} == reference
+        assert rows[0]["png"].ndim == 3
 
 
 def test_export_got_writes_llava_json_and_images(output, tmp_path):
