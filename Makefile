@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-installed
 NODE_STAMP := $(VENV)/.node-installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench audit clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -48,6 +48,20 @@ bench: setup
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_charts.py
 	$(BIN)/python benchmarks/bench_music.py
+
+# History sweeps (gotdata.sweep) over whole built-in corpora: every sample rendered in forward and in
+# reverse order, each in a fresh process, must come out byte-identical. make test sweeps a spread.
+audit: setup
+	$(BIN)/python -m gotdata.sweep molecule
+	$(BIN)/python -m gotdata.sweep music --params-json '{"builtin": "music21"}'
+	$(BIN)/python -m gotdata.sweep music --params-json '{"builtin": "generator", "layout": "page"}' --count 200
+	$(BIN)/python -m gotdata.sweep latex --params-json '{"mode": "formula"}' --count 8192
+	$(BIN)/python -m gotdata.sweep latex --params-json '{"mode": "table"}' --count 1024
+	$(BIN)/python -m gotdata.sweep latex --params-json '{"mode": "page"}' --count 256
+	$(BIN)/python -m gotdata.sweep geometry --count 1024
+	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "matplotlib"}' --count 512
+	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "pyecharts"}' --count 512
+	$(BIN)/python -m gotdata.sweep pdf --count 1000
 
 clean:
 	rm -rf demo-output build dist *.egg-info

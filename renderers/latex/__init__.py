@@ -37,6 +37,7 @@ from gotdata.renderers.latex.pages import Block, PageWriter
 from gotdata.renderers.latex.safety import screen
 from gotdata.renderers.latex.tables import TableGenerator
 from gotdata.renderers.latex.text import LICENCES, words
+from gotdata.renderers.latex.warmup import warmup_page
 from gotdata.renderers.rasterize import rasterize_pages
 
 KINDS = {"formula": "formula", "table": "table", "page": "paragraph"}
@@ -107,7 +108,7 @@ def _plain_text(latex: str) -> str:
 
 class LatexRenderer(Renderer):
     name = "latex"
-    version = "1.0.0"
+    version = "1.0.1"
     target_format = "mathpix"
     shard_prefix = "latex"
     Params = LatexParams
@@ -323,10 +324,12 @@ class LatexRenderer(Renderer):
         by_key = {plan.key: plan for plan in plans}
         columns = templates()[template]["columns"]
 
-        def build(keys) -> str:
+        def build(keys, warmup: str = "") -> str:
             pages = [_page_source(by_key[k], columns) for k in keys]
-            return fill_template(template, "\n".join(pages))
+            return fill_template(template, "\n".join([warmup, *pages]))
 
+        # Only the rasterised (second) pass needs the warm-up page: the first one measures fit.
+        warmup = warmup_page([plan.style["font"] for plan in plans])
         timeout = self.params.timeout
         first = texsandbox.typeset_batch(list(by_key), build, engine, self.workdir, lambda n: timeout)
         out: dict[int, Sample | Rejection] = {k: Rejection(r, d) for k, (r, d) in first.rejected.items()}
@@ -341,7 +344,9 @@ class LatexRenderer(Renderer):
         kept = [k for k in first.kept if k not in out]
         if not kept:
             return out
-        second = texsandbox.typeset_batch(kept, build, engine, self.workdir, lambda n: timeout)
+        second = texsandbox.typeset_batch(
+            kept, lambda keys: build(keys, warmup), engine, self.workdir, lambda n: timeout
+        )
         out.update({k: Rejection(r, d) for k, (r, d) in second.rejected.items()})
         if second.pdf is None:
             return out
