@@ -66,7 +66,7 @@ class MusicParams(RendererParams):
 
 class MusicRenderer(Renderer):
     name = "music"
-    version = "1.0.1"
+    version = "1.0.2"
     target_format = "kern"
     shard_prefix = "music"
     Params = MusicParams
@@ -215,14 +215,18 @@ class MusicRenderer(Renderer):
             if isinstance(text, Rejection):
                 return text
         try:
-            return humdrum.parse(text)
+            # a converted score's verse labels are MusicXML's unprinted lyric names (see humdrum)
+            return humdrum.parse(text, verse_labels=kind == "kern")
         except humdrum.HumdrumError as error:
             reason, _, detail = str(error).partition(": ")
             return Rejection(reason, detail)
 
     def _converted(self, path: str, kind: str, data: bytes) -> str | Rejection:
         """``path`` as Humdrum, converted once per machine: a score's conversion (up to seconds
-        for MusicXML through music21) would otherwise be paid by every worker in every run."""
+        for MusicXML through music21) would otherwise be paid by every worker in every run. The cache
+        holds the converter's own output, keyed by the converters' versions; cleaning (verse labels,
+        empty text spines) happens after it, in humdrum.parse and excerpts, on every load, so an entry
+        written by an older gotdata cannot bring an older form of the targets back."""
         cached = CONVERTED / f"{hashlib.sha256(self.converters + kind.encode() + data).hexdigest()}.krn"
         if cached.exists():
             return cached.read_text(encoding="utf-8")

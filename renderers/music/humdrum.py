@@ -5,6 +5,12 @@ other state every spine has at its first measure, then the measures' lines, a cl
 spine terminators, so it engraves alone. Cuts are only made where the spine layout is the file's
 base layout (no split voices open) and no tie or slur crosses the cut. Measure numbers are dropped
 from barlines: an image of an excerpt cannot show which bar of the source it starts at.
+
+Lyrics come out as a printed score shows them. A verse label (``*v:2``, printed "2.") stands once,
+where its verse starts: converter21 repeats it before every syllable, and verovio would print it each
+time. Converted scores keep none: converter21 makes them from MusicXML's lyric names ("1", "verse",
+"part1verse2"), which identify a lyric line and are not printed (a printed number is lyric text).
+Text spines without a syllable in the excerpt are left out.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ STATE_KINDS = [
 ]
 MANIPULATORS = {"*^", "*v", "*x", "*+", "*-"}
 BAR_NUMBER = re.compile(r"^(=+)\d*[a-z]?")
+TEXT_SPINES = {"**text", "**silbe"}  # lyrics, one verse per spine
+VERSE_LABEL = re.compile(r"^\*(v{1,2}):")  # verse label, printed "2." for *v:2, or (*vv:) its abbreviation
+NULL = {"*", ".", "!"}  # null interpretation, data and local comment tokens
 
 
 class HumdrumError(ValueError):
@@ -70,25 +79,41 @@ class HumdrumScore:
         body = list(first.lines)
         if body and body[0].startswith("="):
             body = body[1:]  # the excerpt's own start needs no barline
-        # interpretations before the first note belong to the header's state
+        # interpretations before the first note belong to the header's state; of the others only
+        # verse labels (where verses start) are kept, on a line of their own after the state
+        base = list(range(self.spines))
+        labels = ["*"] * self.spines
         while body and body[0].startswith("*") and not _is_manipulation(body[0]):
-            _apply_state(state, body[0].split("\t"), list(range(self.spines)))
+            fields = body[0].split("\t")
+            _apply_state(state, fields, base)
+            labels = [t if VERSE_LABEL.match(t) else label for t, label in zip(fields, labels, strict=True)]
             body = body[1:]
+        for measure in self.measures[start + 1 : stop]:
+            body += measure.lines
+        body.append(self.closing[stop - 1])
+        columns = _columns(body, self.spines)
+        kinds = self.exclusive.split("\t")
+        kept = _kept_spines(kinds, body, columns)
         lines = [f"!!!{key}: {value}" for key, value in (references or {}).items()]
-        lines.append(self.exclusive)
+        lines.append("\t".join(kinds[s] for s in kept))
         for kind, _ in STATE_KINDS:
             if kind in state and any(v != "*" for v in state[kind]):
-                lines.append("\t".join(state[kind]))
-        lines += body
-        for measure in self.measures[start + 1 : stop]:
-            lines += measure.lines
-        lines.append(self.closing[stop - 1])
-        lines.append("\t".join(["*-"] * self.spines))
+                lines.append("\t".join(state[kind][s] for s in kept))
+        if any(labels[s] != "*" for s in kept):
+            lines.append("\t".join(labels[s] for s in kept))
+        for line, spines in zip(body, columns, strict=True):
+            fields = line.split("\t")
+            shown = [token for spine, token in zip(spines, fields, strict=True) if spine in kept]
+            if shown != fields and all(token in NULL for token in shown):
+                continue  # it held only what was left out
+            lines.append("\t".join(shown))
+        lines.append("\t".join(["*-"] * len(kept)))
         return "\n".join(lines) + "\n"
 
 
-def parse(text: str) -> HumdrumScore:
-    """The first Humdrum segment of ``text`` with at least one **kern spine, cut into measures."""
+def parse(text: str, verse_labels: bool = True) -> HumdrumScore:
+    """The first Humdrum segment of ``text`` with at least one **kern spine, cut into measures;
+    without ``verse_labels`` (a converted score's), with no verse label."""
     if "\x00" in text:
         raise HumdrumError("unreadable: binary data")
     references: dict[str, str] = {}
@@ -108,6 +133,7 @@ def parse(text: str) -> HumdrumScore:
     base = list(range(spines))
     layout: list[int] | None = list(base)  # base spine of each current spine; None once untraceable
     state: dict[str, list[str]] = {}
+    labels: dict[tuple[int, str], str] = {}  # verse label in force per (base spine, v or vv)
     open_marks = [0] * spines  # ties and slurs open per base spine
     measures: list[Measure] = []
     closing: list[str] = []
@@ -139,6 +165,11 @@ def parse(text: str) -> HumdrumScore:
                 layout = _manipulate(layout, fields)
             elif layout is not None:
                 _apply_state(state, fields, layout)
+                kept = _new_labels(fields, layout, labels if verse_labels else None)
+                if kept != fields:
+                    if all(f == "*" for f in kept):
+                        continue
+                    line = "\t".join(kept)
             current.lines.append(line)
             continue
         if layout is not None and not line.startswith("!"):
@@ -154,6 +185,60 @@ def parse(text: str) -> HumdrumScore:
         raise HumdrumError("no_music: no measure with notes or rests")
     clean_end = [m.clean_start for m in measures[1:]] + [layout == base]
     return HumdrumScore("\t".join(exclusive), spines, measures, closing, clean_end, references)
+
+
+def _new_labels(fields: list[str], layout: list[int], labels: dict[tuple[int, str], str] | None) -> list[str]:
+    """``fields`` with each verse label that restates the one in force on its spine (in ``labels``,
+    updated) made null; with ``labels`` None, every verse label."""
+    kept = list(fields)
+    for index, (spine, token) in enumerate(zip(layout, fields, strict=True)):
+        match = VERSE_LABEL.match(token)
+        if match and labels is None:
+            kept[index] = "*"
+        elif match:
+            if labels.get((spine, match.group(1))) == token:
+                kept[index] = "*"
+            labels[(spine, match.group(1))] = token
+    return kept
+
+
+def _columns(lines: list[str], spines: int) -> list[list[int]]:
+    """The base spine of each field of each line, for lines that start at the base layout and stay
+    traceable (as between clean cuts)."""
+    layout: list[int] | None = list(range(spines))
+    columns = []
+    for line in lines:
+        assert layout is not None  # no *+ or *- between clean cuts
+        columns.append(layout)
+        if line.startswith("*") and _is_manipulation(line):
+            layout = _manipulate(layout, line.split("\t"))
+    return columns
+
+
+def _kept_spines(kinds: list[str], body: list[str], columns: list[list[int]]) -> list[int]:
+    """The base spines an excerpt keeps: all but text spines without a syllable in ``body``."""
+    text = {spine for spine, kind in enumerate(kinds) if kind in TEXT_SPINES}
+    kept = set()
+    for line, spines in zip(body, columns, strict=True):
+        fields = line.split("\t")
+        if line.startswith("*") and _is_manipulation(line):
+            for index, token in enumerate(fields):
+                if token in ("*x", "*v") and len({spines[i] for i in _run(fields, index)}) > 1:
+                    kept.update(spines[i] for i in _run(fields, index))  # exchanged or merged: kept
+        elif not line.startswith(("*", "=", "!")):
+            kept.update(s for s, token in zip(spines, fields, strict=True) if s in text and token != ".")
+    return [spine for spine in range(len(kinds)) if spine not in text or spine in kept]
+
+
+def _run(fields: list[str], index: int) -> range:
+    """The fields an exchange or a merge at ``index`` joins."""
+    token = fields[index]
+    end = index + 1
+    while end < len(fields) and fields[end] == token:
+        end += 1
+    while index > 0 and fields[index - 1] == token:
+        index -= 1
+    return range(index, end)
 
 
 def _strip_number(fields: list[str]) -> str:
