@@ -19,11 +19,13 @@ from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.model import ModelUnavailable
 from gotdata.model.presets import PRESETS
+from gotdata.numbers import parse_size
 from gotdata.outlock import OutputBusy
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
 from gotdata.run import OutputConflict, OutputFull, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
+from gotdata.untrusted import UntrustedInput, parse_yaml
 
 
 def _param(text: str) -> tuple[str, Any]:
@@ -31,10 +33,19 @@ def _param(text: str) -> tuple[str, Any]:
     if not sep or not key:
         raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
     try:
-        parsed = yaml.safe_load(value) if value else ""
+        parsed = parse_yaml(value, f"--param {key}") if value else ""
+    except UntrustedInput as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
     except yaml.YAMLError:
         parsed = value
     return key.strip(), parsed
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--prefix", help="shard file-name prefix")
     r.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
     r.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")
+    r.add_argument(
+        "--worker-memory",
+        type=_size,
+        metavar="SIZE",
+        help="memory cap per worker, e.g. 6G (default: 80%% of the machine's, shared among the workers)",
+    )
     r.add_argument(
         "--wait",
         action="store_true",
@@ -194,7 +211,13 @@ def cmd_render(args: argparse.Namespace, console: Console) -> int:
     if args.workers < 0:
         raise RecipeError("command line", [("--workers", "expected 0 (in-process) or more")])
     options = RunOptions(
-        Path(out), args.workers, args.ray_address, args.overwrite, not args.no_progress, args.wait
+        Path(out),
+        args.workers,
+        args.ray_address,
+        args.overwrite,
+        not args.no_progress,
+        args.wait,
+        args.worker_memory,
     )
     report = render(recipe, options, console)
     # Plain stdout lines (never wrapped) so scripts can pick the paths up.
@@ -397,14 +420,14 @@ def main(argv: list[str] | None = None) -> int:
         ModelUnavailable,
         ValueError,
     ) as err:
-        console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         return 2
     except OutputFull as err:
-        console.print(f"[red]error:[/red] {escape(str(err))}:", highlight=False)
+        console.print(f"[red]error:[/red] {escape(str(err))}:", highlight=False, soft_wrap=True)
         console.print(f"  {escape(shlex.join(['gotdata', *argv]))}", highlight=False, soft_wrap=True)
         return 1
     except (RunawayRejects, ShardFailed) as err:
-        console.print(f"[red]run stopped:[/red] {escape(str(err))}", highlight=False)
+        console.print(f"[red]run stopped:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:
         console.print("interrupted: finished shards are kept; run the same command again to resume")

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from gotdata.untrusted import UntrustedInput, bounded_lines, check_regular_file
+
 
 class CorpusError(ValueError):
     """A corpus path or file that cannot be used; raised before anything is written."""
@@ -58,18 +60,38 @@ def resolve_paths(patterns: Sequence[str | Path], base: Path | None = None) -> l
         files = [f for m in matches for f in (_files_under(m) if m.is_dir() else [m])]
         if not files:
             raise CorpusError(f"corpus path {str(pattern)!r} matches no file")
-        found.update(f.resolve() for f in files)
+        for file in files:
+            try:  # a device or FIFO would be read forever; a symlink loop never resolves
+                check_regular_file(file)
+            except UntrustedInput as err:
+                raise CorpusError(f"corpus path {str(pattern)!r}: {err}") from None
+            found.add(file.resolve())
     return sorted(found)
 
 
 def _files_under(folder: Path) -> list[Path]:
+    """Regular files below a folder (rglob follows no symlinked folder, so loops end)."""
     return [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
 
 
+def refuse_if_all_too_large(paths: Sequence[Path], limit: int, setting: str) -> None:
+    """Refuse, before a run, a corpus whose every file is over the size limit: each sample would be
+    rejected. (Where some files fit, the others are counted rejections, as any unusable file.)"""
+    sizes = {path: path.stat().st_size for path in paths}
+    if sizes and all(size > limit for size in sizes.values()):
+        path, size = next(iter(sizes.items()))
+        over = f"{size / 1024**2:,.1f} MiB is over the {limit / 1024**2:g} MiB limit for one file"
+        others = f" (and {len(sizes) - 1} more files over it)" if len(sizes) > 1 else ""
+        raise CorpusError(f"{path}: {over} ({setting}){others}")
+
+
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Yield (line number, stripped line) of a text file, tolerating bad bytes and blank lines."""
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+    """Yield (line number, stripped line) of a UTF-8 text file, skipping blank lines; a line over
+    the length limit or bytes that are not UTF-8 stop with a CorpusError naming the file."""
+    try:
+        for number, line in bounded_lines(path):
             line = line.strip()
             if line:
                 yield number, line
+    except UntrustedInput as err:
+        raise CorpusError(str(err)) from None

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from gotdata.untrusted import DATA_BYTES, read_bounded
+
 MANIFEST = "manifest.json"
 FORMAT = "gotdata-manifest/1"
 
@@ -74,4 +76,4 @@ def load_manifest(out_dir: Path) -> Manifest | None:
     path = out_dir / MANIFEST
     if not path.exists():
         return None
-    return Manifest.model_validate_json(path.read_text())
+    return Manifest.model_validate_json(read_bounded(path, DATA_BYTES))

@@ -27,3 +27,14 @@ def parse_count(text: str | int) -> int:
     if value <= 0:
         raise ValueError(f"expected a positive count, got {text!r}")
     return int(value)
+
+
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """Bytes from a memory size: ``6G``, ``512M``, ``1.5GiB`` (powers of 1024)."""
+    match = _SIZE.match(text)
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"expected a memory size such as 6G or 512M, got {text!r}")
+    return int(float(match.group(1)) * 1024 ** "_kmgt".index(match.group(2).lower() or "_"))

@@ -25,6 +25,7 @@ from pydantic import (
 from gotdata import registry
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.numbers import parse_count
+from gotdata.untrusted import CONFIG_BYTES, UntrustedInput, load_yaml_file, short_repr
 
 
 class RecipeError(ValueError):
@@ -143,16 +144,22 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
+MAX_PROBLEMS = 12  # an error message stays short whatever the input
+
+
 def _problems(err: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
     problems = []
-    for e in err.errors():
+    errors = err.errors()
+    for e in errors[:MAX_PROBLEMS]:
         loc = tuple(p for p in e["loc"] if p not in ("function-after", "function-before"))
         where = _where(loc)
         where = f"{prefix}.{where}" if prefix and loc else (prefix or where)
         message = e["msg"].removeprefix("Value error, ")
         if e["type"] not in ("missing", "value_error", "extra_forbidden"):
-            message += f" (got {e['input']!r})"
-        problems.append((where, message))
+            message += f" (got {short_repr(e['input'])})"
+        problems.append((where[:200], message[:300]))
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(("...", f"and {len(errors) - MAX_PROBLEMS:,} more problems"))
     return problems
 
 
@@ -190,7 +197,9 @@ def parse_recipe(data: Any, source: str, base_dir: Path | None = None) -> Recipe
 def load_recipe(path: str | Path) -> Recipe:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path, CONFIG_BYTES)
+    except UntrustedInput as err:
+        raise RecipeError(str(path), [("(file)", str(err).removeprefix(f"{path}: "))]) from None
     except OSError as err:
         raise RecipeError(str(path), [("(file)", f"cannot read: {err.strerror}")]) from None
     except yaml.YAMLError as err:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import psutil
 from rich.console import Console
 
 import gotdata
@@ -47,6 +48,11 @@ class RunOptions:
     overwrite: bool = False
     progress: bool = True
     wait: bool = False  # wait for another run on the same output instead of refusing
+    worker_memory: int | None = None  # bytes per worker; None: 80% of the machine's memory, shared
+
+
+def default_worker_memory(workers: int) -> int:
+    return int(psutil.virtual_memory().total * 0.8 / max(1, workers))
 
 
 @dataclass
@@ -144,7 +150,8 @@ def _render_missing(
     manifest.complete = False
     manifest.save(out_dir)
 
-    specs = [ShardSpec(recipe=recipe, out_dir=str(out_dir), prefix=manifest.prefix, shard=k) for k in missing]
+    memory = options.worker_memory or default_worker_memory(options.workers)
+    specs = [ShardSpec(recipe, str(out_dir), manifest.prefix, k, memory) for k in missing]
     executor = (
         RayExecutor(options.workers, options.ray_address) if options.workers > 0 else InProcessExecutor()
     )

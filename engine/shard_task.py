@@ -13,6 +13,7 @@ import json
 import os
 import resource
 import signal
+import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class ShardSpec:
     out_dir: str
     prefix: str
     shard: int
+    memory_limit: int = 0  # bytes of heap a worker may hold (0: no cap)
 
 
 @dataclass
@@ -101,8 +103,25 @@ def _closewarm_renderer() -> None:
     _WARM.clear()
 
 
+# The cap in force in this process (RLIMIT_DATA: heap and private mappings, not shared memory,
+# so Ray's object store and the mapped libraries do not count against it).
+_MEMORY_CAP = [0]
+
+
+def cap_memory(limit: int) -> None:
+    """Cap this worker's memory: past it an allocation fails (MemoryError), which costs the item
+    that asked for it a rejection instead of exhausting the machine."""
+    if limit and limit != _MEMORY_CAP[0]:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        resource.setrlimit(
+            resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard)
+        )
+        _MEMORY_CAP[0] = limit
+
+
 def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult:
     started = time.perf_counter()
+    cap_memory(spec.memory_limit)
     recipe, plan = spec.recipe, Plan(spec.recipe)
     final = Path(spec.out_dir) / shard_name(spec.prefix, spec.shard)
     tmp = final.with_name(f"{final.name}{TMP_MARKER}{os.getpid()}")
@@ -186,6 +205,8 @@ def render_indices(
 def _render_isolated(renderer: Renderer, jobs: list[Job]) -> list[Sample | Rejection]:
     """Render a batch; if it fails as a whole, render job by job so a bad job rejects only itself."""
     try:
+        for job in jobs:
+            _test_memory_hog(job)
         outcomes = renderer.render_batch(jobs)
         if len(outcomes) != len(jobs):
             raise RuntimeError(f"{renderer.name} returned {len(outcomes)} results for {len(jobs)} jobs")
@@ -195,7 +216,13 @@ def _render_isolated(renderer: Renderer, jobs: list[Job]) -> list[Sample | Rejec
     outcomes: list[Sample | Rejection] = []
     for job in jobs:
         try:
+            _test_memory_hog(job)
             outcomes.extend(renderer.render_batch([job]))
+        except MemoryError:
+            cap = f"{_MEMORY_CAP[0] / 1024**3:.1f} GiB" if _MEMORY_CAP[0] else "the machine's"
+            detail = f"{renderer.name} item {job.item.id!r} needed more memory than the worker's {cap} cap"
+            print(f"gotdata: {detail}; the sample is rejected (memory_limit)", file=sys.stderr, flush=True)
+            outcomes.append(Rejection("memory_limit", detail))
         except Exception as err:  # one bad input must not crash the run
             outcomes.append(Rejection("render_error", f"{type(err).__name__}: {err}"))
     return outcomes
@@ -267,6 +294,15 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _test_memory_hog(job: Job) -> None:
+    """Fault injection for the test suite: GOTDATA_TEST_HOG=ITEM_ID makes rendering that corpus
+    item allocate memory without end, as a hostile input could."""
+    if os.environ.get("GOTDATA_TEST_HOG") == job.item.id:
+        hog = []
+        while True:
+            hog.append(bytearray(256 * 1024**2))
 
 
 def _test_crash_point(shard: int, done: int) -> None:

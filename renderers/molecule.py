@@ -20,6 +20,7 @@ from rdkit.Chem.Draw import rdMolDraw2D
 
 from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
 from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
+from gotdata.untrusted import UntrustedInput, bounded_lines
 
 _RDKIT = Path(RDConfig.RDDataDir).parent  # the RDKit install: Data/ and Contrib/
 
@@ -161,24 +162,28 @@ def _smi_items(path: Path, column: int, licence: str | None) -> list[CorpusItem]
 
 def _table_items(path: Path, column: str, delimiter: str) -> list[CorpusItem]:
     try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter=delimiter)
-            fields = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-            if column.lower() not in fields:
-                raise CorpusError(
-                    f"{path}: no column {column!r} (columns: {sorted(fields)}); "
-                    "set --param smiles_column=NAME"
-                )
-            key = fields[column.lower()]
-            return [
-                CorpusItem(f"{path.name}:{row_number}", (row.get(key) or "").strip(), path.name)
-                for row_number, row in enumerate(reader, start=2)
-            ]
+        # bounded lines: a 1 GiB line is refused before it is read whole
+        lines = (f"{line}\n" for _, line in bounded_lines(path))
+        reader = csv.DictReader(lines, delimiter=delimiter)
+        fields = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+        if column.lower() not in fields:
+            raise CorpusError(
+                f"{path}: no column {column!r} (columns: {sorted(fields)}); set --param smiles_column=NAME"
+            )
+        key = fields[column.lower()]
+        return [
+            CorpusItem(f"{path.name}:{row_number}", (row.get(key) or "").strip(), path.name)
+            for row_number, row in enumerate(reader, start=2)
+        ]
+    except UntrustedInput as err:
+        raise CorpusError(str(err)) from None
     except (OSError, csv.Error) as err:
         raise CorpusError(f"cannot read corpus file {path}: {err}") from None
 
 
 def _sdf_items(path: Path) -> list[CorpusItem]:
+    for _ in read_lines(path):  # RDKit would read a 1 GiB line whole: check line lengths first
+        pass
     RDLogger.DisableLog("rdApp.*")
     supplier = Chem.SDMolSupplier(str(path), sanitize=True)
     return [

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PIL import Image
 
+PDFTOPPM_TIMEOUT = 120  # seconds per page: a hostile PDF must not hang a worker
+
 
 def rasterize_pages(
     pdf: Path,
@@ -23,7 +25,12 @@ def rasterize_pages(
 
         return [
             convert_from_path(
-                str(pdf), dpi=dpi, first_page=page + 1, last_page=page + 1, grayscale=not colour
+                str(pdf),
+                dpi=dpi,
+                first_page=page + 1,
+                last_page=page + 1,
+                grayscale=not colour,
+                timeout=PDFTOPPM_TIMEOUT,
             )[0]
             for page, dpi in zip(pages, dpis, strict=True)
         ]

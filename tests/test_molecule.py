@@ -77,12 +77,19 @@ def test_csv_without_the_column_is_a_clear_error(tmp_path):
     assert corpus.items[0].value == "CCN"
 
 
-def test_binary_junk_reads_as_rejections(tmp_path):
+def test_binary_junk_is_refused_as_not_utf8(tmp_path):
     junk = tmp_path / "junk.smi"
     junk.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(CorpusError, match="junk.smi: not UTF-8"):
+        renderer().load_corpus([junk])
+
+
+def test_text_junk_reads_as_rejections(tmp_path):
+    junk = tmp_path / "junk.smi"
+    junk.write_text("\n".join(f"q{i}(#{i}" for i in range(20)))
     corpus = renderer().load_corpus([junk])
     results = renderer().render_batch([Job(item, make_rng(0)) for item in corpus.items[:20]])
-    assert all(isinstance(r, Rejection) for r in results)
+    assert len(results) == 20 and all(isinstance(r, Rejection) for r in results)
 
 
 def test_builtin_corpus_paths_exist():

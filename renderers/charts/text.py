@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from gotdata.corpus import CorpusError, read_lines
+from gotdata.untrusted import DATA_BYTES, UntrustedInput, load_yaml_file
 
 FIELDS = ("titles", "category_sets", "value_titles", "series_names", "sources")
 MAX_LABEL = 24  # characters; longer phrases from a user corpus are not used as category labels
@@ -50,13 +51,15 @@ def user_text(path: Path, language: str) -> ChartText:
     suffix = path.suffix.lower()
     try:
         if suffix in (".json", ".yaml", ".yml"):
-            raw = yaml.safe_load(path.read_text("utf-8"))  # YAML is a superset of JSON
+            raw = load_yaml_file(path, DATA_BYTES)  # YAML is a superset of JSON; bounded
             if not isinstance(raw, dict) or not set(raw) & set(FIELDS):
                 raise CorpusError(f"{path}: expected a mapping with some of {', '.join(FIELDS)}")
             merged = {name: raw.get(name) or _as_raw(getattr(base, name)) for name in FIELDS}
             return _from_mapping(language, merged, where=str(path))
         phrases = [line for _, line in read_lines(path)]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+    except UntrustedInput as err:
+        raise CorpusError(str(err)) from None
+    except (OSError, yaml.YAMLError) as err:
         raise CorpusError(f"{path}: cannot read chart text: {err}") from err
     labels = tuple(p for p in phrases if len(p) <= MAX_LABEL)
     if len(labels) < 3:

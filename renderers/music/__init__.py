@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from gotdata.corpus import Corpus, CorpusError
+from gotdata.corpus import Corpus, CorpusError, refuse_if_all_too_large
 from gotdata.renderer import Job, Rejection, Renderer, RendererParams, RendererUnavailable, Sample
 from gotdata.renderers.glyphs import font_file, installed
 from gotdata.renderers.music import humdrum, sources, style
@@ -82,7 +82,10 @@ class MusicRenderer(Renderer):
 
     def load_corpus(self, paths: list[Path]) -> Corpus:
         if paths:
-            return Corpus("user-music", sources.user_items(paths))
+            items = sources.user_items(paths)
+            limit = int(self.params.max_file_mb * 1024**2)
+            refuse_if_all_too_large([Path(item.value) for item in items], limit, "--param max_file_mb")
+            return Corpus("user-music", items)
         builtin = self.params.builtin
         scores = sources.music21_items() if builtin != "generator" else []
         if builtin == "music21" and not scores:

@@ -13,7 +13,7 @@ import pymupdf
 from PIL import Image, ImageDraw
 from pydantic import Field
 
-from gotdata.corpus import Corpus, CorpusItem
+from gotdata.corpus import Corpus, CorpusItem, refuse_if_all_too_large
 from gotdata.renderer import PROMPT_PLAIN, Job, Rejection, Renderer, RendererParams, Sample
 from gotdata.renderers.pdfpages import builtin
 from gotdata.renderers.pdfpages.text import (
@@ -63,6 +63,7 @@ class PdfRenderer(Renderer):
 
     def load_corpus(self, paths: list[Path]) -> Corpus:
         files = [p for p in paths if p.suffix.lower() == ".pdf"] if paths else builtin.build(CACHE)
+        refuse_if_all_too_large(files, MAX_FILE_BYTES, "PDF files")
         licence = None if paths else "generated from public-domain text (templates/text)"
         return Corpus("pdfs", [CorpusItem(p.name, str(p), p.parent.name, licence) for p in files])
 
