@@ -1,8 +1,9 @@
 """`gotdata corpus latex`: formulas, tables and paragraphs out of real .tex files, as JSONL.
 
 Real-world .tex is messy. Every file is parsed tolerantly; whatever cannot be used (unreadable or
-huge files, parse failures, snippets with macros TeX would not know, unsafe commands, duplicates)
-is skipped and counted by reason. No input file can stop the extraction.
+huge files, parse failures, snippets with macros TeX would not know, unsafe commands, duplicates,
+paragraphs whose plain text would not be what TeX prints) is skipped and counted by reason. No
+input file or snippet can stop the extraction: any failure is a counted skip.
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ not ldots cdots vdots ddots hline cline multicolumn multirow begin end operatorn
 underbrace overset underset stackrel xrightarrow xleftarrow lVert rVert lvert rvert coloneqq
 eqqcolon iiint varnothing emptyset intercal mathbb mathcal mathfrak mathscr widetilde widehat
 overrightarrow""".split()  # noqa: SIM905
+# Paragraphs become plain text through pylatexenc, which is faithful only for some macros: font
+# changes and boxes (their text is their argument), accents, symbols with a fixed text (\ss, \&).
+# Any other macro drops words (\KOMAScript, \verb) or glues its arguments into them
+# (\Class{scrbook}\Class{scrreprt} -> "scrbookscrreprt"), so a paragraph holding one is skipped.
+STYLES = "emph textbf textit textsl textsc textrm textsf texttt textup textmd textnormal underline mbox"
+ACCENTS = "' ` ^ \" ~ = . u v H c d b r k"
+PROSE_MACROS = [*STYLES.split(), *ACCENTS.split(), "label", "par", "noindent", "newline", "\\", "%", "/", "@"]
+LOGOS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX"}
+LOGOS |= {"LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX", "pdfTeX": "pdfTeX", "BibTeX": "BibTeX"}
+# babel's German shorthands typed into words (Auf"|teilung, f"ur, Ein"=Euro): after a letter each
+# has one reading, so it is replaced; any shorthand left ("`Zitat"') skips the paragraph.
+BABEL = {"|": "", "-": "", '"': "", "=": "-", "~": "-", "s": "ß", "z": "ß"}
+BABEL |= {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}
+BABEL_IN_WORD = re.compile(r'(?<=[^\W\d_])"([|\-"=~szaouAOU])')
+BABEL_LEFT = re.compile(r'"[|\-"=~`<>]|(?<=\w)"\w')
 
 
 @cache
@@ -58,6 +74,67 @@ def unknown_macro(snippet: str) -> str | None:
         if name not in known_macros():
             return name
     return None
+
+
+@cache
+def _converter() -> latex2text.LatexNodes2Text:
+    db = latex2text.get_default_latex_context_db()
+    macros = [latex2text.MacroTextSpec(name, text) for name, text in LOGOS.items()]
+    macros += [latex2text.MacroTextSpec(name, discard=False) for name in STYLES.split()]
+    db.add_context_category("gotdata", macros=macros, prepend=True)
+    return latex2text.LatexNodes2Text(math_mode="remove", latex_context=db)
+
+
+@cache
+def prose_macros() -> frozenset[str]:
+    """Macros whose text pylatexenc writes as TeX prints them (see PROSE_MACROS)."""
+    walker = latexwalker.get_default_latex_context_db()
+    names = set(PROSE_MACROS)
+    for spec in _converter().latex_context.iter_macro_specs():
+        parsed = walker.get_macro_spec(spec.macroname)
+        takes_argument = bool(parsed and parsed.args_parser.argspec)
+        text = spec.simplify_repl
+        if isinstance(text, str) and "%" not in text and not takes_argument:  # a symbol: fixed text
+            names.add(spec.macroname)
+    return frozenset(names - {"today"})  # \today is the date of the run
+
+
+def _not_prose(nodes) -> str | None:
+    """Why pylatexenc's text of these nodes would not be what TeX prints; None when it would be."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if node is None or node.isNodeType(latexwalker.LatexMathNode):
+            continue  # math is left out of the text
+        if node.isNodeType(latexwalker.LatexEnvironmentNode):
+            if node.environmentname in DISPLAY_ENVS | ALIGN_ENVS:
+                continue
+            return "unknown_macro"  # lists, verbatim, figures: not running text
+        if node.isNodeType(latexwalker.LatexMacroNode):
+            if node.macroname not in prose_macros():
+                return "unknown_macro"
+            if node.nodeargd is None:  # cut off from its argument (end of paragraph or file)
+                return "missing_argument"
+            stack.extend(node.nodeargd.argnlist)
+        stack.extend(getattr(node, "nodelist", None) or [])
+    return None
+
+
+def _paragraph(latex: str) -> tuple[str | None, str | None]:
+    """(plain text, None) for a usable paragraph, else (None, skip reason)."""
+    latex = BABEL_IN_WORD.sub(lambda m: BABEL[m.group(1)], latex)
+    nodes, _, _ = latexwalker.LatexWalker(latex, tolerant_parsing=True).get_latex_nodes()
+    reason = _not_prose(nodes)
+    if reason:
+        return None, reason
+    plain = _converter().nodelist_to_text(nodes).replace("\xad", "")  # \- is a hyphenation hint
+    plain = re.sub(r"\s+", " ", plain).strip()
+    letters = sum(ch.isalpha() for ch in plain)
+    if len(plain) < MIN_PARAGRAPH or letters <= 0.6 * len(plain):
+        return None, "empty_or_not_text"
+    if BABEL_LEFT.search(plain):
+        return None, "babel_shorthand"
+    return plain, None
 
 
 def _inner(node) -> str:
@@ -98,18 +175,60 @@ def _snippets(text: str) -> Iterator[tuple[str, str, int]]:
 
 
 def _clean(kind: str, latex: str) -> str | None:
-    """The snippet as the renderer will use it; None when it is not usable text."""
-    if kind == "paragraph":
-        converter = latex2text.LatexNodes2Text(math_mode="remove")
-        plain = re.sub(r"\s+", " ", converter.latex_to_text(latex)).strip()
-        letters = sum(ch.isalpha() for ch in plain)
-        return plain if len(plain) >= MIN_PARAGRAPH and letters > 0.6 * len(plain) else None
+    """The formula or table as the renderer will use it; None when it is empty."""
     latex = DROP.sub("", latex)
     if kind == "table":
         lines = [re.sub(r"\s+", " ", line).strip() for line in latex.splitlines()]
         return "\n".join(line for line in lines if line and not line.startswith("%"))
     latex = re.sub(r"(?<!\\)%.*", "", latex)
     return re.sub(r"\s+", " ", latex).strip() or None
+
+
+def _usable(kind: str, latex: str) -> tuple[str | None, str | None]:
+    """(snippet as the renderer will use it, None), or (None, why it is skipped)."""
+    if kind == "paragraph":
+        snippet, reason = _paragraph(latex)
+    else:
+        snippet = _clean(kind, latex)
+        reason = None if snippet else "empty_or_not_text"
+    if reason:
+        return None, reason
+    if len(snippet) > MAX_SNIPPET:
+        return None, "too_long"
+    if kind != "paragraph" and (screen(snippet) or "\ufffd" in snippet):
+        return None, "unsafe_or_broken"
+    if kind != "paragraph" and unknown_macro(snippet):
+        return None, "unknown_macro"
+    return snippet, None
+
+
+def _file_snippets(path: Path, skipped: Counter[str]) -> Iterator[tuple[str, str, int]]:
+    """(kind, snippet, line) for each usable snippet of one file; the rest is counted in ``skipped``."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            skipped["file_too_large"] += 1
+            return
+        raw = path.read_bytes()
+    except OSError:
+        skipped["file_unreadable"] += 1
+        return
+    text = raw.decode("utf-8", errors="replace")
+    if "\ufffd" in text:
+        skipped["file_encoding_errors"] += 1  # the file is used; broken snippets are dropped
+    try:
+        candidates = list(_snippets(text))
+    except (RecursionError, Exception):  # pylatexenc gives up on some inputs: skip the file
+        skipped["file_parse_error"] += 1
+        return
+    for kind, latex, offset in candidates:
+        try:
+            snippet, reason = _usable(kind, latex)
+        except Exception:  # pylatexenc fails on some snippets (IndexError, ...): skip the snippet
+            snippet, reason = None, "error"
+        if reason:
+            skipped[f"{kind}_{reason}"] += 1
+        else:
+            yield kind, snippet, text.count("\n", 0, offset) + 1
 
 
 def extract(sources: list[Path], out: Path) -> dict[str, Counter]:
@@ -119,46 +238,20 @@ def extract(sources: list[Path], out: Path) -> dict[str, Counter]:
     seen: set[str] = set()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        for path in sources:
-            try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    skipped["file_too_large"] += 1
-                    continue
-                raw = path.read_bytes()
-            except OSError:
-                skipped["file_unreadable"] += 1
-                continue
-            text = raw.decode("utf-8", errors="replace")
-            if "\ufffd" in text:
-                skipped["file_encoding_errors"] += 1  # the file is used; broken snippets are dropped
-            try:
-                candidates = list(_snippets(text))
-            except (RecursionError, Exception):  # pylatexenc gives up on some inputs: skip the file
-                skipped["file_parse_error"] += 1
-                continue
-            for kind, latex, offset in candidates:
-                reason = None
-                snippet = _clean(kind, latex)
-                if not snippet:
-                    reason = "empty_or_not_text"
-                elif len(snippet) > MAX_SNIPPET:
-                    reason = "too_long"
-                elif kind != "paragraph" and (screen(snippet) or "\ufffd" in snippet):
-                    reason = "unsafe_or_broken"
-                elif kind != "paragraph" and unknown_macro(snippet):
-                    reason = "unknown_macro"
-                if reason:
-                    skipped[f"{kind}_{reason}"] += 1
-                    continue
-                digest = hashlib.sha1(f"{kind}\x00{snippet}".encode()).hexdigest()
-                if digest in seen:
-                    skipped[f"{kind}_duplicate"] += 1
-                    continue
-                seen.add(digest)
-                line = text.count("\n", 0, offset) + 1
-                record = {"kind": kind, "latex": snippet, "source": f"{path.name}:{line}"}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                kept[kind] += 1
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            for path in sources:
+                for kind, snippet, line in _file_snippets(path, skipped):
+                    digest = hashlib.sha1(f"{kind}\x00{snippet}".encode()).hexdigest()
+                    if digest in seen:
+                        skipped[f"{kind}_duplicate"] += 1
+                        continue
+                    seen.add(digest)
+                    record = {"kind": kind, "latex": snippet, "source": f"{path.name}:{line}"}
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    kept[kind] += 1
+    except BaseException:  # a full disk or ^C: leave no partial file behind
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(out)
     return {"kept": kept, "skipped": skipped}
