@@ -144,7 +144,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
             writer.close()
             handle.flush()
             os.fsync(handle.fileno())
-        digest, size = _sha256(tmp)
+        digest, size = file_sha256(tmp)
         os.replace(tmp, final)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a partial shard is useless, and on a full disk it holds space
@@ -278,7 +278,7 @@ def _to_record(
     return record, ""
 
 
-def _sha256(path: Path) -> tuple[str, int]:
+def file_sha256(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     with open(path, "rb") as handle:

@@ -8,7 +8,6 @@ by member, with what the shards hold.
 
 from __future__ import annotations
 
-import hashlib
 import tarfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from gotdata.manifest import MANIFEST, Manifest, load_manifest
 from gotdata.plan import Plan
 from gotdata.recipe import Recipe
 from gotdata.run import library_versions
-from gotdata.shard_task import render_indices, warm_renderer
+from gotdata.shard_task import file_sha256, render_indices, warm_renderer
 
 
 @dataclass
@@ -42,14 +41,6 @@ class VerifyReport:
         return not self.shard_problems and not any(self.differing.values())
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def check_integrity(out_dir: Path, manifest: Manifest, report: VerifyReport) -> list[int]:
     """Shards whose bytes match the manifest; problems go to the report."""
     whole = []
@@ -62,7 +53,7 @@ def check_integrity(out_dir: Path, manifest: Manifest, report: VerifyReport) -> 
             report.shard_problems[record.file] = (
                 f"size {size:,} bytes, manifest says {record.bytes:,} (truncated?)"
             )
-        elif _file_digest(path) != record.sha256:
+        elif file_sha256(path)[0] != record.sha256:
             report.shard_problems[record.file] = "sha256 differs from the manifest (corrupted)"
         else:
             whole.append(int(key))
