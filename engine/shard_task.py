@@ -96,7 +96,7 @@ def warm_renderer(component: Component) -> tuple[Renderer, Corpus]:
 
 
 @atexit.register
-def _closewarm_renderer() -> None:
+def _close_warm() -> None:
     for renderer, _ in _WARM.values():
         with contextlib.suppress(Exception):  # closing is best effort at process exit
             renderer.close()
