@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gotdata import registry
+from gotdata.augment.profiles import PROFILES
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.model import ModelUnavailable
 from gotdata.model.presets import PRESETS
@@ -78,6 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="corpus file, folder or glob, repeatable",
     )
+    r.add_argument(
+        "--augment",
+        choices=list(PROFILES),
+        help="augmentation profile for every component (a recipe's own augment: fields are replaced)",
+    )
+    r.add_argument(
+        "--augment-prob", type=float, help="with --augment: share of samples augmented (default 1)"
+    )
+    r.add_argument("--keep-clean", action="store_true", help="with --augment: also store <key>.clean.png")
     r.add_argument("--prefix", help="shard file-name prefix")
     r.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
     r.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")
@@ -159,7 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _augment_from_args(args: argparse.Namespace) -> dict | None:
+    if args.augment is None:
+        if args.augment_prob is not None or args.keep_clean:
+            raise RecipeError(
+                "command line", [("--augment", "--augment-prob and --keep-clean need --augment")]
+            )
+        return None
+    spec = {"profile": args.augment, "keep_clean": args.keep_clean}
+    return spec if args.augment_prob is None else spec | {"prob": args.augment_prob}
+
+
 def _recipe_from_args(args: argparse.Namespace):
+    augment = _augment_from_args(args)
     overrides = {
         k: v
         for k, v in {
@@ -182,15 +204,19 @@ def _recipe_from_args(args: argparse.Namespace):
                 ],
             )
         recipe = load_recipe(args.recipe)
-        if overrides or args.prefix:
+        if overrides or args.prefix or augment:
             data = recipe.model_dump(mode="json") | overrides
             if args.prefix:
                 data["output"]["prefix"] = args.prefix
+            for component in data["components"] if augment else []:
+                component["augment"] = augment
             recipe = parse_recipe(data, f"{args.recipe} (with command-line overrides)")
         return recipe
     if not args.renderer:
         raise RecipeError("command line", [("recipe", "give a recipe file or --renderer NAME")])
     component = {"renderer": args.renderer, "params": dict(args.param), "corpus": args.corpus}
+    if augment:
+        component["augment"] = augment
     data = {"components": [component], "output": {"prefix": args.prefix} if args.prefix else {}} | overrides
     data.setdefault("n", "1000")
     try:

@@ -23,6 +23,7 @@ body { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; margin: 2em; co
 .target { white-space: pre-wrap; font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace;
           background: #f6f6f6; padding: 0.6em; max-width: 70ch; }
 .meta { color: #555; font-size: 0.9em; }
+figure { margin: 0 0 0.8em 0; } figcaption { color: #555; font-size: 0.85em; }
 """
 
 
@@ -53,10 +54,14 @@ def write_gallery(
             continue
         meta = json.loads(sample["json"])
         images = []
-        for image_key in _image_keys(sample):
+        for image_key in _image_keys(sample) + _image_keys(sample, clean=True):
             name = f"{sample['__key__']}.{image_key}"
             (gallery / "img" / name).write_bytes(sample[image_key])
-            images.append(f'<img src="img/{html.escape(name)}" alt="{html.escape(name)}">')
+            caption = "clean (unaugmented)" if "clean." in image_key else ""
+            images.append(
+                f'<figure><img src="img/{html.escape(name)}" alt="{html.escape(name)}">'
+                f"<figcaption>{caption}</figcaption></figure>"
+            )
             if len(images) == 1:
                 thumb = Image.open(BytesIO(sample[image_key])).convert("RGB")
                 thumb.thumbnail((THUMB, THUMB))
@@ -82,6 +87,13 @@ def _sample_html(images: list[str], target: str, meta: dict) -> str:
     size = f"{meta.get('width')}×{meta.get('height')}"
     facts = f"{esc(meta.get('renderer', ''))} · {esc(meta.get('format', ''))} · {size}"
     prompt = f"prompt <code>{esc(repr(meta.get('prompt')))}</code>"
+    augment = meta.get("augment")
+    if augment:
+        steps = (
+            augment["ops"] if not augment["ops"] or isinstance(augment["ops"][0], dict) else augment["ops"][0]
+        )
+        applied = ", ".join(step["op"] for step in steps) or "none applied"
+        prompt += f" · augment {esc(str(augment.get('profile') or 'custom'))}: {esc(applied)}"
     details = esc(json.dumps(meta, ensure_ascii=False, indent=1))
     return (
         f'<div class="sample"><div>{"".join(images)}</div><div>'

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from gotdata import registry
+from gotdata.augment.spec import AugmentSpec
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.numbers import parse_count
 from gotdata.untrusted import CONFIG_BYTES, UntrustedInput, load_yaml_file, short_repr
@@ -53,6 +54,7 @@ class Component(BaseModel):
     corpus: list[str] = Field(default_factory=list, description="files, folders or globs")
     weight: float | None = Field(None, gt=0)
     count: HumanCount | None = Field(None, gt=0)
+    augment: AugmentSpec | None = Field(None, description="augmentation profile or operations")
 
     @field_validator("corpus", mode="before")
     @classmethod

@@ -15,7 +15,7 @@ import psutil
 from rich.console import Console
 
 import gotdata
-from gotdata import registry
+from gotdata import augment, registry
 from gotdata.executors import InProcessExecutor, RayExecutor
 from gotdata.manifest import Manifest, ShardRecord, load_manifest
 from gotdata.outlock import output_lock
@@ -82,6 +82,10 @@ def library_versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
     classes = {c.renderer: registry.get(c.renderer) for c in recipe.components}
     renderers = {name: cls.version for name, cls in sorted(classes.items())}
     recorded = {"gotdata": gotdata.__version__, "python": platform.python_version()}
+    if any(c.augment is not None for c in recipe.components):
+        renderers["(augment)"] = recorded["augment"] = augment.VERSION
+        with contextlib.suppress(PackageNotFoundError):
+            recorded["opencv"] = version("opencv-python-headless")
     for lib in ("webdataset", "pillow", "numpy"):
         with contextlib.suppress(PackageNotFoundError):
             recorded[lib] = version(lib)

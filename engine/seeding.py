@@ -22,3 +22,8 @@ def sample_seed(recipe_seed: int, component: str, index: int, attempt: int) -> i
 
 def make_rng(seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(seed))
+
+
+def augment_seed(recipe_seed: int, component: str, index: int, attempt: int) -> int:
+    """The augmentation stage's own seed: switching it on never changes what the renderer draws."""
+    return derive_seed("augment", recipe_seed, component, index, attempt)

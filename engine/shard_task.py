@@ -21,14 +21,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
+from PIL import Image
+
 from gotdata import registry
+from gotdata.augment import augment_sample
 from gotdata.checks import check_sample
 from gotdata.corpus import Corpus, CorpusError
 from gotdata.encode import encode_image, encode_json, flatten
 from gotdata.plan import Plan
 from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
-from gotdata.seeding import make_rng, sample_seed
+from gotdata.seeding import augment_seed, make_rng, sample_seed
 from gotdata.shards import ShardWriter
 
 TMP_MARKER = ".tmp"
@@ -184,13 +187,13 @@ def render_indices(
                 jobs.append(Job(item=corpus.pick(rng), rng=rng))
             outcomes = _render_isolated(renderer, jobs)
             for index, seed, job, outcome in zip(batch, seeds, jobs, outcomes, strict=True):
-                record, reason = _to_record(
+                record, reasons = _to_record(
                     recipe, component, renderer, index, attempts[index], seed, job, outcome
                 )
+                rejects[component.name].update(reasons)  # augmentation tries that failed count too
                 if record is not None:
                     records[index] = (component.name, record)
                     continue
-                rejects[component.name][reason] += 1
                 if attempts[index] + 1 >= recipe.max_attempts:
                     raise RunawayRejects(
                         f"component {component.name!r}: index {index} was rejected {recipe.max_attempts} "
@@ -237,23 +240,34 @@ def _to_record(
     seed: int,
     job: Job,
     outcome: Sample | Rejection,
-) -> tuple[dict[str, Any] | None, str]:
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """(the shard record, or None when the sample is rejected; every rejection reason to count)."""
     if isinstance(outcome, Rejection):
-        return None, outcome.reason
+        return None, [outcome.reason]
     reason = check_sample(outcome)
     if reason:
-        return None, reason
+        return None, [reason]
+    failed_tries: list[str] = []
+    augmented = None
+    if component.augment is not None:
+        seed_ = augment_seed(recipe.seed, component.name, index, attempt)
+        augmented, failed_tries = augment_sample(outcome, component.augment, seed_)
+        if augmented is None:
+            return None, failed_tries
+        outcome = augmented.sample
     key = f"{index:010d}"
     record: dict[str, Any] = {"__key__": key, "txt": outcome.target.encode("utf-8")}
     ext = recipe.image_format
-    images = outcome.images
-    if recipe.image_mode != "auto":
-        images = [
-            im if im.mode == recipe.image_mode else flatten(im).convert(recipe.image_mode) for im in images
-        ]
+    images = _stored_mode(recipe, outcome.images)
     for number, image in enumerate(images):
         name = ext if len(images) == 1 else f"{number}.{ext}"
         record[name] = encode_image(image, ext, recipe.png_compress_level, recipe.jpeg_quality)
+    if augmented is not None and component.augment.keep_clean:  # type: ignore[union-attr]
+        clean = _stored_mode(recipe, augmented.clean)
+        for number, image in enumerate(clean):
+            name = "clean.png" if len(clean) == 1 else f"{number}.clean.png"
+            record[name] = encode_image(image, "png", recipe.png_compress_level)
+        augmented.record["clean"] = [{"width": im.width, "height": im.height} for im in clean]
     item = job.item
     meta: dict[str, Any] = {
         "renderer": renderer.name,
@@ -273,9 +287,17 @@ def _to_record(
         meta["images"] = [{"width": im.width, "height": im.height} for im in images]
     if outcome.boxes is not None:
         meta["boxes"] = outcome.boxes
+    if augmented is not None:
+        meta["augment"] = augmented.record
     meta.update(outcome.extra)
     record["json"] = encode_json(meta)
-    return record, ""
+    return record, failed_tries
+
+
+def _stored_mode(recipe: Recipe, images: list[Image.Image]) -> list[Image.Image]:
+    if recipe.image_mode == "auto":
+        return images
+    return [im if im.mode == recipe.image_mode else flatten(im).convert(recipe.image_mode) for im in images]
 
 
 def file_sha256(path: Path) -> tuple[str, int]:

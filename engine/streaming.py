@@ -1,6 +1,6 @@
 """Stream shards into training: ``gotdata.stream(...)``, built on webdataset.
 
-Yields ``StreamSample(images, prompt, target, meta, key)``. Works as plain iteration or inside a
+Yields ``StreamSample(images, prompt, target, meta, key, clean)``. Works as plain iteration or inside a
 ``torch.utils.data.DataLoader`` with several workers (shards are split by worker and by rank).
 ``follow=True`` reads an output folder while ``gotdata render`` is still writing it: each shard is
 read once, only after the manifest records it complete, and the stream ends with the run.
@@ -27,6 +27,7 @@ class StreamSample(NamedTuple):
     target: str
     meta: dict[str, Any]
     key: str
+    clean: list[Any] | None = None  # the unaugmented images, where the run kept them (keep_clean)
 
 
 def _is_output_dir(source: Any) -> bool:
@@ -74,18 +75,21 @@ class FollowShards(wds.pytorch.IterableDataset):
             time.sleep(self.poll_seconds)
 
 
-def _image_keys(sample: dict[str, Any]) -> list[str]:
-    keys = [k for k in sample if k.rsplit(".", 1)[-1] in ("png", "jpg", "jpeg")]
+def _image_keys(sample: dict[str, Any], clean: bool = False) -> list[str]:
+    """The sample's image members in page order; ``clean``: its unaugmented twins instead."""
+    keys = [k for k in sample if k.rsplit(".", 1)[-1] in ("png", "jpg", "jpeg") and ("clean." in k) == clean]
     return sorted(keys, key=lambda k: (k.count("."), int(k.split(".")[0]) if k[0].isdigit() else -1))
 
 
 def to_stream_sample(sample: dict[str, Any], transform: Callable | None = None) -> StreamSample:
     meta = sample.get("json") or {}
     images = [sample[k] for k in _image_keys(sample)]
+    clean = [sample[k] for k in _image_keys(sample, clean=True)] or None
     if transform is not None:
         images = [transform(image) for image in images]
+        clean = [transform(image) for image in clean] if clean else None
     target = sample.get("txt", "")
-    return StreamSample(images, meta.get("prompt", ""), target, meta, sample["__key__"])
+    return StreamSample(images, meta.get("prompt", ""), target, meta, sample["__key__"], clean)
 
 
 def stream(
