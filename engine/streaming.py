@@ -1,7 +1,8 @@
 """Stream shards into training: ``gotdata.stream(...)``, built on webdataset.
 
-Yields ``StreamSample(images, prompt, target, meta, key, clean)``. Works as plain iteration or inside a
-``torch.utils.data.DataLoader`` with several workers (shards are split by worker and by rank).
+Yields ``StreamSample(images, prompt, target, meta, key)`` (``.clean``: the unaugmented twins).
+Works as plain iteration or inside a ``torch.utils.data.DataLoader`` with several workers (shards
+are split by worker and by rank).
 ``follow=True`` reads an output folder while ``gotdata render`` is still writing it: each shard is
 read once, only after the manifest records it complete, and the stream ends with the run.
 """
@@ -21,13 +22,26 @@ from gotdata.manifest import MANIFEST, load_manifest
 DECODERS = {"RGB": "pilrgb", "L": "pill", "stored": "pil"}
 
 
-class StreamSample(NamedTuple):
+class _Fields(NamedTuple):
     images: list[Any]  # PIL images (or whatever ``transform`` returns), in page order
     prompt: str  # GOT's query for this sample, e.g. "OCR with format: "
     target: str
     meta: dict[str, Any]
     key: str
-    clean: list[Any] | None = None  # the unaugmented images, where the run kept them (keep_clean)
+
+
+class StreamSample(_Fields):
+    """One sample. ``clean`` holds the unaugmented images where the run kept them (keep_clean),
+    else None: an attribute rather than a field, so ``images, prompt, target, meta, key = sample``
+    keeps working."""
+
+    clean: list[Any] | None = None
+
+    @classmethod
+    def of(cls, *fields: Any, clean: list[Any] | None = None) -> StreamSample:
+        sample = cls(*fields)
+        sample.clean = clean
+        return sample
 
 
 def _is_output_dir(source: Any) -> bool:
@@ -89,7 +103,7 @@ def to_stream_sample(sample: dict[str, Any], transform: Callable | None = None) 
         images = [transform(image) for image in images]
         clean = [transform(image) for image in clean] if clean else None
     target = sample.get("txt", "")
-    return StreamSample(images, meta.get("prompt", ""), target, meta, sample["__key__"], clean)
+    return StreamSample.of(images, meta.get("prompt", ""), target, meta, sample["__key__"], clean=clean)
 
 
 def stream(

@@ -10,7 +10,7 @@ contrast, is rejected and the stage tries again with the next try's seed, on the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
@@ -20,6 +20,7 @@ from PIL import Image
 from gotdata.augment.ops import OPS, Context, Param
 from gotdata.augment.outline import TrackedBox, background_level, grey_of, histogram
 from gotdata.augment.spec import AugmentSpec, Step
+from gotdata.augment.warps import Warp
 from gotdata.encode import flatten
 from gotdata.renderer import Sample
 from gotdata.seeding import derive_seed, make_rng
@@ -46,6 +47,7 @@ class Augmented:
     sample: Sample
     clean: list[Image.Image]  # the renderer's images, flattened as stored
     record: dict[str, Any]  # metadata: profile, seed, try, applied operations with drawn parameters
+    warps: list[Warp] = field(default_factory=list)  # the geometric warps of the first image, in order
 
 
 def augment_sample(sample: Sample, spec: AugmentSpec, seed: int) -> tuple[Augmented | None, list[str]]:
@@ -68,19 +70,18 @@ def _augment_once(sample: Sample, spec: AugmentSpec, steps: list[Step], seed: in
     if rng.random() >= spec.prob or not steps:
         record["ops"] = []
         return Augmented(replace(sample, images=clean), clean, record)
-    images, boxes, applied = [], None, []
+    images, boxes, applied, warps = [], {}, [], []
     for number, image in enumerate(clean):
         array = np.asarray(image)
         tracked = _collect_boxes(sample, grey_of(array), image.size) if number == 0 else {}
         image_rng = rng if number == 0 else make_rng(derive_seed(seed, "image", number))
-        array, ops = _run_steps(array, steps, image_rng, tracked)
+        array, ops, image_warps = _run_steps(array, steps, image_rng, tracked)
         images.append(Image.fromarray(array, "L" if array.ndim == 2 else "RGB"))
         applied.append(ops)
-        if number == 0:
-            boxes = tracked
+        if number == 0:  # boxes belong to the first image
+            boxes, warps = tracked, image_warps
     record["ops"] = applied[0] if len(applied) == 1 else applied
-    out = _with_boxes(sample, images, boxes or {})
-    return Augmented(out, clean, record)
+    return Augmented(_with_boxes(sample, images, boxes), clean, record, warps)
 
 
 def _opaque(image: Image.Image) -> Image.Image:
@@ -89,14 +90,14 @@ def _opaque(image: Image.Image) -> Image.Image:
 
 def _run_steps(
     array: np.ndarray, steps: list[Step], rng: np.random.Generator, tracked: dict[str, TrackedBox]
-) -> tuple[np.ndarray, list[dict[str, Any]]]:
+) -> tuple[np.ndarray, list[dict[str, Any]], list[Warp]]:
     grey = grey_of(array)
     level = background_level(grey)
     paper = _paper_colour(array, grey, level)
     content = TrackedBox.of(grey, [0, 0, array.shape[1], array.shape[0]])
     clean_separation = _separation(grey, content.ink_bounds()) if content.has_ink else 0.0
     ctx = Context(fill=paper, content=tuple(content.ink_bounds()))  # type: ignore[arg-type]
-    applied = []
+    applied, warps = [], []
     for step in steps:
         if rng.random() >= step.p:
             continue
@@ -104,6 +105,7 @@ def _run_steps(
         params = {name: _draw(rng, op.params[name], *step.ranges[name]) for name in op.params}
         result = op.fn(array, rng, ctx, **params)
         if op.geometric:
+            warps.append(result)
             array = result.apply(array, ctx.fill)
             for box in [content, *tracked.values()]:
                 box.warp(result)
@@ -122,7 +124,7 @@ def _run_steps(
         kept = _separation(grey_of(array), content.ink_bounds())
         if kept < max(MIN_KEPT * clean_separation, min(MIN_SEPARATION, 0.8 * clean_separation)):
             raise AugmentRejected("augment_illegible")
-    return np.ascontiguousarray(array), applied
+    return np.ascontiguousarray(array), applied, warps
 
 
 def _draw(rng: np.random.Generator, param: Param, low: float, high: float) -> float | int:
