@@ -63,6 +63,11 @@ audit: setup
 	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "matplotlib"}' --count 512
 	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "pyecharts"}' --count 512
 	$(BIN)/python -m gotdata.sweep pdf --count 1000
+	$(BIN)/python -m gotdata.sweep molecule --augment photo
+	$(BIN)/python -m gotdata.sweep pdf --count 1000 --augment scan
+	$(BIN)/python -m gotdata.sweep latex --params-json '{"mode": "page"}' --count 256 --augment photo
+	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "pyecharts"}' --count 512 --augment screen
+	$(BIN)/python -m gotdata.sweep music --params-json '{"builtin": "music21"}' --augment fax
 
 clean:
 	rm -rf demo-output build dist *.egg-info

@@ -14,7 +14,7 @@ from gotdata.augment import PROFILES, AugmentSpec, augment_sample
 from gotdata.renderer import Job, Sample
 from gotdata.seeding import make_rng, sample_seed
 
-PAGE_DPI = 128  # a page at 128 dpi is about 1.4k px high
+PAGE_DPI = 136  # a page at 136 dpi is about 1.5k px high
 CROP_DPI = 90  # formulas at 90 dpi are about 300 px wide
 
 

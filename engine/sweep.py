@@ -22,11 +22,12 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from gotdata import registry
+from gotdata.augment import PROFILES, AugmentSpec, augment_sample
 from gotdata.renderer import Job, Rejection, Sample
 from gotdata.seeding import derive_seed, make_rng
 
@@ -63,10 +64,26 @@ def _item(items, j: int, count: int):
     return items[j * len(items) // count] if count < len(items) else items[j % len(items)]
 
 
+def _augmented(outcome: Sample | Rejection, spec: AugmentSpec | None, j: int) -> Sample | Rejection:
+    if spec is None or isinstance(outcome, Rejection):
+        return outcome
+    augmented, reasons = augment_sample(outcome, spec, derive_seed("sweep-augment", j))
+    if augmented is None:
+        return Rejection(reasons[-1])
+    return replace(augmented.sample, extra=augmented.sample.extra | {"augment": augmented.record})
+
+
 def render_digests(
-    renderer_name: str, params: dict[str, Any], corpus: list[str], count: int, reverse: bool
+    renderer_name: str,
+    params: dict[str, Any],
+    corpus: list[str],
+    count: int,
+    reverse: bool,
+    augment: str | None = None,
 ) -> dict[int, str]:
-    """Digest of sample j for j in range(count), rendered in the given order, in this process."""
+    """Digest of sample j for j in range(count), rendered (and augmented with the ``augment``
+    profile) in the given order, in this process."""
+    spec = AugmentSpec(profile=augment) if augment else None
     renderer, items = _load(renderer_name, params, corpus)
     renderer.setup()
     try:
@@ -79,7 +96,7 @@ def render_digests(
                 for j in batch
             ]
             for j, outcome in zip(batch, renderer.render_batch(jobs), strict=True):
-                digests[j] = outcome_digest(outcome)
+                digests[j] = outcome_digest(_augmented(outcome, spec, j))
         return digests
     finally:
         renderer.close()
@@ -109,11 +126,17 @@ def _child(args: list[str], out: Path) -> dict[int, str]:
 
 
 def sweep(
-    renderer_name: str, params: dict[str, Any] | None = None, corpus: list[str] | None = None, count: int = 0
+    renderer_name: str,
+    params: dict[str, Any] | None = None,
+    corpus: list[str] | None = None,
+    count: int = 0,
+    augment: str | None = None,
 ) -> SweepResult:
     """Forward and reverse passes, each in a fresh process (run side by side); compare digests."""
     params, corpus = params or {}, corpus or []
     args = [renderer_name, "--count", str(count), "--params-json", json.dumps(params)]
+    if augment:
+        args += ["--augment", augment]
     for path in corpus:
         args += ["--corpus", path]
     with tempfile.TemporaryDirectory(prefix="gotdata-sweep-") as folder, ThreadPoolExecutor(2) as pool:
@@ -132,17 +155,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=0, help="samples (default: the corpus size)")
     parser.add_argument("--params-json", default="{}", help="renderer parameters as a JSON object")
     parser.add_argument("--corpus", action="append", default=[])
+    parser.add_argument("--augment", choices=list(PROFILES), help="also augment every sample with a profile")
     parser.add_argument("--pass", dest="which", choices=["forward", "reverse"], help=argparse.SUPPRESS)
     parser.add_argument("--digests-to", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     params = json.loads(args.params_json)
     count = args.count or sweep_size(args.renderer, params, args.corpus)
     if args.which:  # one pass, in this (fresh) process
-        digests = render_digests(args.renderer, params, args.corpus, count, args.which == "reverse")
+        digests = render_digests(
+            args.renderer, params, args.corpus, count, args.which == "reverse", args.augment
+        )
         Path(args.digests_to).write_text(json.dumps(digests))
         return 0
-    result = sweep(args.renderer, params, args.corpus, count)
-    print(result.summary(f"{args.renderer} {params or ''}".strip()))
+    result = sweep(args.renderer, params, args.corpus, count, args.augment)
+    augmented = f" augmented {args.augment}" if args.augment else ""
+    print(result.summary(f"{args.renderer} {params or ''}{augmented}".strip()))
     return 1 if result.differing else 0
 
 

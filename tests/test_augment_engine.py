@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 
 import webdataset as wds
 import yaml
@@ -129,3 +131,12 @@ def test_cli_flag_stream_gallery_verify_and_export(tmp_path):
     assert not list((tmp_path / "got").rglob("*clean*"))
     refused = run_cli(*args, "--keep-clean", "--out", str(tmp_path / "x"))
     assert refused.returncode != 0 and "need --augment" in refused.stderr
+
+
+def test_the_engine_and_its_augmentation_never_import_torch():
+    code = (
+        "import sys, gotdata.cli, gotdata.run, gotdata.shard_task, gotdata.augment; "
+        "print('torch' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr

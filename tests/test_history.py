@@ -32,3 +32,19 @@ def test_samples_do_not_depend_on_what_the_worker_rendered_before(renderer, para
     assert result.count >= (count or 6000)
     assert result.rejected < result.count / 2, "the sweep must compare rendered samples, not rejections"
     assert not result.differing, result.summary(renderer)
+
+
+# The same with the augmentation stage after the renderer: it must add no history of its own.
+AUGMENTED = [
+    ("latex", {"mode": "page", "max_dpi": 150}, 16, "photo"),
+    ("pdf", {}, 32, "scan"),
+    ("molecule", {}, 128, "fax"),
+    ("chart", {"backend": "matplotlib"}, 24, "screen"),
+]
+
+
+@pytest.mark.parametrize(("renderer", "params", "count", "profile"), AUGMENTED, ids=lambda v: str(v))
+def test_augmented_samples_do_not_depend_on_history_either(renderer, params, count, profile):
+    result = sweep(renderer, params, count=count, augment=profile)
+    assert result.count == count and result.rejected < count / 2
+    assert not result.differing, result.summary(f"{renderer} {profile}")
