@@ -26,6 +26,7 @@ from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
 from gotdata.run import OutputConflict, OutputFull, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
+from gotdata.sinks import is_url
 from gotdata.untrusted import UntrustedInput, parse_yaml
 
 
@@ -101,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--wait",
         action="store_true",
         help="if another run is writing to --out, wait for it instead of refusing",
+    )
+    r.add_argument(
+        "--quick-resume",
+        action="store_true",
+        help="on resume, trust finished shards of the right size instead of re-hashing them",
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar or summary")
 
@@ -237,18 +243,19 @@ def cmd_render(args: argparse.Namespace, console: Console) -> int:
     if args.workers < 0:
         raise RecipeError("command line", [("--workers", "expected 0 (in-process) or more")])
     options = RunOptions(
-        Path(out),
+        out if is_url(out) else Path(out),
         args.workers,
         args.ray_address,
         args.overwrite,
         not args.no_progress,
         args.wait,
         args.worker_memory,
+        not args.quick_resume,
     )
     report = render(recipe, options, console)
     # Plain stdout lines (never wrapped) so scripts can pick the paths up.
     print(f"shards: {report.shard_pattern()}")
-    print(f"manifest: {report.out_dir / 'manifest.json'}")
+    print(f"manifest: {report.manifest_location()}")
     return 0
 
 
@@ -273,7 +280,7 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
     from gotdata.gallery import write_gallery  # reading shards needs webdataset (and so torch)
     from gotdata.inspection import summarise, summary_tables
 
-    summary = summarise(Path(args.out), args.sample_shards)
+    summary = summarise(args.out, args.sample_shards)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -290,7 +297,7 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
 
     if args.samples is not None and args.samples < 0:
         raise RecipeError("command line", [("--samples", "expected 0 or more")])
-    report = verify(Path(args.out), args.samples, console, not args.no_progress)
+    report = verify(args.out, args.samples, console, not args.no_progress)
     for table in report_tables(report):
         Console().print(table)
     differing = sum(len(keys) for keys in report.differing.values())

@@ -12,10 +12,9 @@ import json
 import os
 from pathlib import Path
 
-import webdataset as wds
 from rich.progress import track
 
-from gotdata.streaming import _image_keys, complete_shards
+from gotdata.streaming import _image_keys, complete_shards, read_shard
 
 
 def export_got(out_dir: str | Path, to: str | Path, progress: bool = True) -> int:
@@ -28,7 +27,7 @@ def export_got(out_dir: str | Path, to: str | Path, progress: bool = True) -> in
     with open(tmp, "w", encoding="utf-8") as handle:
         handle.write("[\n")
         for shard in track(shards, description="exporting", disable=not progress):
-            for sample in wds.WebDataset(shard, shardshuffle=False):  # raw bytes: nothing re-encoded
+            for sample in read_shard(shard):  # raw bytes: nothing re-encoded
                 meta = json.loads(sample["json"])
                 image = _write_images(sample, to / "images")
                 entry = {

@@ -27,7 +27,7 @@ figure { margin: 0 0 0.8em 0; } figcaption { color: #555; font-size: 0.85em; }
 """
 
 
-def choose(out_dir: Path, per_component: int, sample_shards: int, seed: int) -> dict[str, list[str]]:
+def choose(out_dir: str | Path, per_component: int, sample_shards: int, seed: int) -> dict[str, list[str]]:
     """Keys to show per component: a seeded draw among the samples of the sampled shards."""
     keys: dict[str, list[str]] = defaultdict(list)
     for sample in read_samples(sampled_shards(out_dir, sample_shards)):
@@ -42,7 +42,7 @@ def choose(out_dir: Path, per_component: int, sample_shards: int, seed: int) -> 
 def write_gallery(
     out_dir: str | Path, gallery: str | Path, per_component: int = 4, sample_shards: int = 8, seed: int = 0
 ) -> Path:
-    out_dir, gallery = Path(out_dir), Path(gallery)
+    gallery = Path(gallery)
     (gallery / "img").mkdir(parents=True, exist_ok=True)
     chosen = choose(out_dir, per_component, sample_shards, seed)
     wanted = {key: component for component, keys in chosen.items() for key in keys}

@@ -8,33 +8,29 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import webdataset as wds
 from rich.table import Table
 
 from gotdata.manifest import MANIFEST, load_manifest
 from gotdata.progress import component_table
-from gotdata.streaming import _image_keys
+from gotdata.streaming import _image_keys, complete_shards, read_shard
 
 
-def sampled_shards(out_dir: Path, count: int) -> list[Path]:
+def sampled_shards(out_dir: str | Path, count: int) -> list[str]:
     """Up to ``count`` complete shards, evenly spread over the run (always the same ones)."""
-    manifest = load_manifest(out_dir)
-    if manifest is None:
-        raise FileNotFoundError(f"{out_dir} has no {MANIFEST}: not a gotdata output folder")
-    done = [out_dir / r.file for k, r in sorted(manifest.shards.items()) if manifest.is_done(int(k), out_dir)]
+    done = complete_shards(out_dir)
     if len(done) <= count:
         return done
     picks = np.linspace(0, len(done) - 1, count).round().astype(int)
     return [done[i] for i in sorted(set(picks.tolist()))]
 
 
-def read_samples(shards: list[Path]):
+def read_samples(shards: list[str]):
     """Raw samples (bytes per member) of the given shards, in order."""
     for shard in shards:
-        yield from wds.WebDataset(str(shard), shardshuffle=False)
+        yield from read_shard(shard)
 
 
-def summarise(out_dir: Path, sample_shards: int = 8) -> dict[str, Any]:
+def summarise(out_dir: str | Path, sample_shards: int = 8) -> dict[str, Any]:
     manifest = load_manifest(out_dir)
     if manifest is None:
         raise FileNotFoundError(f"{out_dir} has no {MANIFEST}: not a gotdata output folder")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from gotdata.untrusted import DATA_BYTES, read_bounded
+from gotdata.sinks import Sink, open_sink
+from gotdata.untrusted import DATA_BYTES
 
 MANIFEST = "manifest.json"
 FORMAT = "gotdata-manifest/1"
@@ -22,6 +22,7 @@ class ShardRecord(BaseModel):
     sha256: str
     seconds: float
     peak_rss_mb: float = 0.0
+    node: str = ""  # host, and Ray node id where Ray ran it
     components: dict[str, int] = Field(default_factory=dict)
     rejects: dict[str, dict[str, int]] = Field(default_factory=dict)
 
@@ -41,12 +42,14 @@ class Manifest(BaseModel):
     def key(shard: int) -> str:
         return f"{shard:06d}"
 
-    def is_done(self, shard: int, out_dir: Path) -> bool:
+    def is_done(self, shard: int, sizes: dict[str, int]) -> bool:
+        """Recorded, and present with its size (``sizes``: one listing of the output, Sink.sizes)."""
         record = self.shards.get(self.key(shard))
-        if record is None:
-            return False
-        path = out_dir / record.file
-        return path.is_file() and path.stat().st_size == record.bytes
+        return record is not None and sizes.get(record.file) == record.bytes
+
+    def done_files(self, sizes: dict[str, int]) -> list[str]:
+        """File names of the complete shards, in shard order."""
+        return [r.file for k, r in sorted(self.shards.items()) if self.is_done(int(k), sizes)]
 
     def totals(self) -> dict[str, Any]:
         samples = sum(r.samples for r in self.shards.values())
@@ -61,19 +64,12 @@ class Manifest(BaseModel):
                     bucket[reason] = bucket.get(reason, 0) + count
         return {"samples": samples, "components": components, "rejects": rejects}
 
-    def save(self, out_dir: Path) -> None:
-        path = out_dir / MANIFEST
-        tmp = path.with_name(f".{MANIFEST}.tmp{os.getpid()}")
-        try:
-            tmp.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
-            os.replace(tmp, path)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # the previous manifest stays whole
-            raise
+    def save(self, out: str | Path | Sink) -> None:
+        """Replace the manifest at once (readers see the old one or the new one, whole)."""
+        text = json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        open_sink(out).replace(MANIFEST, text.encode("utf-8"))
 
 
-def load_manifest(out_dir: Path) -> Manifest | None:
-    path = out_dir / MANIFEST
-    if not path.exists():
-        return None
-    return Manifest.model_validate_json(read_bounded(path, DATA_BYTES))
+def load_manifest(out: str | Path | Sink) -> Manifest | None:
+    data = open_sink(out).read_bytes(MANIFEST, DATA_BYTES)
+    return None if data is None else Manifest.model_validate_json(data)

@@ -7,6 +7,7 @@ import errno
 import os
 import platform
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -17,11 +18,11 @@ from rich.console import Console
 import gotdata
 from gotdata import augment, registry
 from gotdata.executors import InProcessExecutor, RayExecutor
-from gotdata.manifest import Manifest, ShardRecord, load_manifest
-from gotdata.outlock import output_lock
+from gotdata.manifest import MANIFEST, Manifest, ShardRecord, load_manifest
 from gotdata.progress import RunProgress, summary_table
 from gotdata.recipe import Recipe
-from gotdata.shard_task import TMP_MARKER, ShardResult, ShardSpec, load_component
+from gotdata.shard_task import ShardResult, ShardSpec, load_component
+from gotdata.sinks import LocalSink, Sink, open_sink
 
 
 class OutputConflict(RuntimeError):
@@ -31,7 +32,7 @@ class OutputConflict(RuntimeError):
 class OutputFull(RuntimeError):
     """The output's file system ran out of space; finished shards are kept."""
 
-    def __init__(self, out_dir: Path, complete: int, num_shards: int, reason: str):
+    def __init__(self, out_dir: Path | str, complete: int, num_shards: int, reason: str):
         self.out_dir, self.complete, self.num_shards = out_dir, complete, num_shards
         super().__init__(
             f"{reason} on the file system of {out_dir}: {complete} of {num_shards} shards are complete "
@@ -42,13 +43,14 @@ class OutputFull(RuntimeError):
 
 @dataclass
 class RunOptions:
-    out_dir: Path
+    out_dir: Path | str  # a local folder or an fsspec URL (s3://bucket/prefix)
     workers: int = 2  # 0: render in this process
     ray_address: str | None = None
     overwrite: bool = False
     progress: bool = True
     wait: bool = False  # wait for another run on the same output instead of refusing
     worker_memory: int | None = None  # bytes per worker; None: 80% of the machine's memory, shared
+    recheck: bool = True  # on resume, re-hash finished shards against the manifest (not only sizes)
 
 
 def default_worker_memory(workers: int) -> int:
@@ -57,7 +59,7 @@ def default_worker_memory(workers: int) -> int:
 
 @dataclass
 class RunReport:
-    out_dir: Path
+    out_dir: Path | str  # a Path for a local folder, else the URL (without credentials)
     manifest: Manifest
     rendered_shards: int
     rendered_samples: int
@@ -65,7 +67,10 @@ class RunReport:
 
     def shard_pattern(self) -> str:
         last = self.manifest.num_shards - 1
-        return str(self.out_dir / f"{self.manifest.prefix}-{{{0:06d}..{last:06d}}}.tar")
+        return f"{self.out_dir}/{self.manifest.prefix}-{{{0:06d}..{last:06d}}}.tar"
+
+    def manifest_location(self) -> str:
+        return f"{self.out_dir}/{MANIFEST}"
 
 
 def default_prefix(recipe: Recipe) -> str:
@@ -95,25 +100,37 @@ def library_versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
     return renderers, dict(sorted(recorded.items()))
 
 
-def _prepare_output(out_dir: Path, fingerprint: str, overwrite: bool) -> Manifest | None:
-    existing = load_manifest(out_dir) if out_dir.exists() else None
+def _prepare_output(sink: Sink, fingerprint: str, overwrite: bool) -> Manifest | None:
+    existing = load_manifest(sink)
     if existing is not None and existing.fingerprint != fingerprint:
         if not overwrite:
             raise OutputConflict(
-                f"{out_dir} holds shards of a different recipe (seed, size, components, parameters or "
-                "renderer versions differ). Pass --overwrite to replace them, or choose another --out."
+                f"{sink.location} holds shards of a different recipe (seed, size, components, parameters "
+                "or renderer versions differ). Pass --overwrite to replace them, or choose another --out."
             )
-        for path in out_dir.glob(f"{existing.prefix}-*.tar*"):
-            path.unlink()
+        for name in sink.sizes():
+            if name.startswith(f"{existing.prefix}-") and name.endswith(".tar"):
+                sink.remove(name)
         existing = None
-    _remove_partial_shards(out_dir)
+    sink.remove_leftovers()  # what interrupted runs or killed workers left
     return existing
 
 
-def _remove_partial_shards(out_dir: Path) -> None:
-    """Delete what interrupted runs or killed workers left; only call with no task in flight."""
-    for leftover in out_dir.glob(f"*.tar{TMP_MARKER}*"):
-        leftover.unlink(missing_ok=True)
+def _recheck(sink: Sink, manifest: Manifest, sizes: dict[str, int], console: Console, progress: bool) -> None:
+    """Forget finished shards whose bytes no longer match their sha256 (bit rot, a tampered or
+    half-copied file of the right size): they are rendered again."""
+    present = [k for k in manifest.shards if manifest.is_done(int(k), sizes)]
+    if not present:
+        return
+    with ThreadPoolExecutor(8) as pool:
+        digests = pool.map(lambda k: sink.sha256(manifest.shards[k].file)[0], present)
+        bad = [k for k, digest in zip(present, digests, strict=True) if digest != manifest.shards[k].sha256]
+    for key in bad:
+        if progress:
+            console.print(
+                f"{manifest.shards[key].file} does not match its sha256 in the manifest: rendering it again"
+            )
+        manifest.shards.pop(key)
 
 
 def render(recipe: Recipe, options: RunOptions, console: Console | None = None) -> RunReport:
@@ -123,10 +140,10 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
         renderer.check_available()
     renderer_versions, recorded_versions = library_versions(recipe)
     fingerprint = recipe.fingerprint(renderer_versions)
-    out_dir = options.out_dir.resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with output_lock(out_dir, options.wait, on_wait=console.print):
-        manifest = _prepare_output(out_dir, fingerprint, options.overwrite) or Manifest(
+    sink = open_sink(options.out_dir)
+    sink.ensure()
+    with sink.lock(options.wait, on_wait=console.print):
+        manifest = _prepare_output(sink, fingerprint, options.overwrite) or Manifest(
             fingerprint=fingerprint,
             recipe=recipe.model_dump(mode="json"),
             versions=recorded_versions,
@@ -135,27 +152,32 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
             num_shards=recipe.num_shards,
         )
         try:
-            return _render_missing(recipe, options, manifest, out_dir, console)
+            return _render_missing(recipe, options, manifest, sink, console)
         except OSError as err:
             if err.errno not in (errno.ENOSPC, errno.EDQUOT):
                 raise
             with contextlib.suppress(OSError):  # frees what the partial shard held
-                _remove_partial_shards(out_dir)
-            complete = sum(manifest.is_done(int(k), out_dir) for k in manifest.shards)
-            raise OutputFull(out_dir, complete, recipe.num_shards, os.strerror(err.errno)) from None
+                sink.remove_leftovers()
+            sizes = sink.sizes()
+            complete = sum(manifest.is_done(int(k), sizes) for k in manifest.shards)
+            raise OutputFull(sink.location, complete, recipe.num_shards, os.strerror(err.errno)) from None
 
 
 def _render_missing(
-    recipe: Recipe, options: RunOptions, manifest: Manifest, out_dir: Path, console: Console
+    recipe: Recipe, options: RunOptions, manifest: Manifest, sink: Sink, console: Console
 ) -> RunReport:
-    missing = [k for k in range(recipe.num_shards) if not manifest.is_done(k, out_dir)]
+    sizes = sink.sizes()
+    if options.recheck:
+        _recheck(sink, manifest, sizes, console, options.progress)
+    missing = [k for k in range(recipe.num_shards) if not manifest.is_done(k, sizes)]
     for k in missing:
         manifest.shards.pop(Manifest.key(k), None)
     manifest.complete = False
-    manifest.save(out_dir)
+    manifest.save(sink)
 
     memory = options.worker_memory or default_worker_memory(options.workers)
-    specs = [ShardSpec(recipe, str(out_dir), manifest.prefix, k, memory) for k in missing]
+    # workers open the destination themselves, from the location as given (a URL keeps what it says)
+    specs = [ShardSpec(recipe, str(options.out_dir), manifest.prefix, k, memory) for k in missing]
     executor = (
         RayExecutor(options.workers, options.ray_address) if options.workers > 0 else InProcessExecutor()
     )
@@ -169,7 +191,7 @@ def _render_missing(
             nonlocal rendered
             manifest.shards[Manifest.key(result.shard)] = ShardRecord.model_validate(asdict(result))
             manifest.shards = dict(sorted(manifest.shards.items()))
-            manifest.save(out_dir)
+            manifest.save(sink)
             rendered += result.samples
             progress.shard_done(
                 result.shard, result.samples, sum(sum(r.values()) for r in result.rejects.values())
@@ -178,12 +200,13 @@ def _render_missing(
         if specs:
             executor.run(specs, progress.shard_progress, on_done)
 
-    _remove_partial_shards(out_dir)  # a retried shard's dead first attempt
+    sink.remove_leftovers()  # a retried shard's dead first attempt
     manifest.complete = len(manifest.shards) == recipe.num_shards
-    manifest.save(out_dir)
+    manifest.save(sink)
     seconds = time.perf_counter() - started
     if options.progress:
         console.print(summary_table(manifest, seconds, rendered))
+    out_dir = sink.folder if isinstance(sink, LocalSink) else sink.location
     return RunReport(out_dir, manifest, len(specs), rendered, seconds)
 
 

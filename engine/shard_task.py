@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import json
 import os
 import resource
 import signal
+import socket
 import sys
 import time
 from collections import Counter, defaultdict
@@ -33,8 +33,7 @@ from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
 from gotdata.seeding import augment_seed, make_rng, sample_seed
 from gotdata.shards import ShardWriter
-
-TMP_MARKER = ".tmp"
+from gotdata.sinks import open_sink
 
 
 class RunawayRejects(RuntimeError):
@@ -52,7 +51,7 @@ class Reporter(Protocol):
 @dataclass(frozen=True)
 class ShardSpec:
     recipe: Recipe
-    out_dir: str
+    out_dir: str  # a local folder or an fsspec URL (gotdata.sinks)
     prefix: str
     shard: int
     memory_limit: int = 0  # bytes of heap a worker may hold (0: no cap)
@@ -67,6 +66,7 @@ class ShardResult:
     sha256: str
     seconds: float
     peak_rss_mb: float  # of the worker process so far: shows whether memory grows with the run
+    node: str = ""
     components: dict[str, int] = field(default_factory=dict)
     rejects: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -126,41 +126,34 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     started = time.perf_counter()
     cap_memory(spec.memory_limit)
     recipe, plan = spec.recipe, Plan(spec.recipe)
-    final = Path(spec.out_dir) / shard_name(spec.prefix, spec.shard)
-    tmp = final.with_name(f"{final.name}{TMP_MARKER}{os.getpid()}")
+    name = shard_name(spec.prefix, spec.shard)
     rejects: dict[str, Counter[str]] = defaultdict(Counter)
     components: Counter[str] = Counter()
     indices = iter(plan.shard_indices(spec.shard))
     chunk_size = max(warm_renderer(c)[0].batch_size for c in recipe.components)
     done = 0
-    try:
-        with open(tmp, "wb") as handle:
-            writer = ShardWriter(handle)
-            while chunk := list(islice(indices, chunk_size)):
-                for name, record in render_indices(recipe, plan, chunk, rejects):
-                    writer.write(record)
-                    components[name] += 1
-                done += len(chunk)
-                if report:
-                    report(spec.shard, done, sum(sum(c.values()) for c in rejects.values()))
-                _test_crash_point(spec.shard, done)
-            writer.close()
-            handle.flush()
-            os.fsync(handle.fileno())
-        digest, size = file_sha256(tmp)
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # a partial shard is useless, and on a full disk it holds space
-        raise
-    _fsync_dir(final.parent)
+    # the shard appears under its name only when committed; any failure discards it
+    with open_sink(spec.out_dir).upload(name) as upload:
+        writer = ShardWriter(upload.handle)
+        while chunk := list(islice(indices, chunk_size)):
+            for component_name, record in render_indices(recipe, plan, chunk, rejects):
+                writer.write(record)
+                components[component_name] += 1
+            done += len(chunk)
+            if report:
+                report(spec.shard, done, sum(sum(c.values()) for c in rejects.values()))
+            _test_crash_point(spec.shard, done)
+        writer.close()
+        digest, size = upload.commit()
     return ShardResult(
         shard=spec.shard,
-        file=final.name,
+        file=name,
         samples=done,
         bytes=size,
         sha256=digest,
         seconds=round(time.perf_counter() - started, 3),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        node=socket.gethostname(),
         components=dict(components),
         rejects={name: dict(sorted(c.items())) for name, c in sorted(rejects.items())},
     )
@@ -298,24 +291,6 @@ def _stored_mode(recipe: Recipe, images: list[Image.Image]) -> list[Image.Image]
     if recipe.image_mode == "auto":
         return images
     return [im if im.mode == recipe.image_mode else flatten(im).convert(recipe.image_mode) for im in images]
-
-
-def file_sha256(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _test_memory_hog(job: Job) -> None:

@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import fsspec
 import webdataset as wds
+from webdataset.tariterators import group_by_keys, tar_file_expander
 
 from gotdata.manifest import MANIFEST, load_manifest
+from gotdata.sinks import is_url, open_sink
 
 # image_mode -> webdataset decoder: RGB (what GOT's loader feeds the model), L, or as stored
 DECODERS = {"RGB": "pilrgb", "L": "pill", "stored": "pil"}
@@ -45,18 +48,39 @@ class StreamSample(_Fields):
 
 
 def _is_output_dir(source: Any) -> bool:
-    return isinstance(source, str | Path) and Path(source).is_dir()
+    """An output folder or URL, as opposed to shard paths or a brace pattern of them."""
+    if not isinstance(source, str | Path):
+        return False
+    if is_url(source):
+        return not str(source).endswith(".tar") and "{" not in str(source)
+    return Path(source).is_dir()
 
 
 def complete_shards(out_dir: str | Path) -> list[str]:
-    """Paths of the shards a manifest records as complete, in shard order."""
-    out_dir = Path(out_dir)
-    manifest = load_manifest(out_dir)
+    """Paths (or URLs) of the shards a manifest records as complete, in shard order."""
+    sink = open_sink(out_dir)
+    manifest = load_manifest(sink)
     if manifest is None:
-        raise FileNotFoundError(f"{out_dir} has no {MANIFEST}: not a gotdata output folder")
-    return [
-        str(out_dir / r.file) for k, r in sorted(manifest.shards.items()) if manifest.is_done(int(k), out_dir)
-    ]
+        raise FileNotFoundError(f"{sink.location} has no {MANIFEST}: not a gotdata output folder")
+    return [sink.url(name) for name in manifest.done_files(sink.sizes())]
+
+
+def open_shard(url: str):
+    """A binary stream of one shard: a local path, or any URL fsspec reaches (s3://...)."""
+    return fsspec.open(url, "rb").open() if is_url(url) else open(url, "rb")  # noqa: SIM115
+
+
+def read_shard(url: str) -> Iterator[dict[str, Any]]:
+    """The raw samples (bytes per member) of one shard, in order."""
+    with open_shard(url) as stream:
+        files = tar_file_expander([{"url": url, "stream": stream}], handler=wds.reraise_exception)
+        yield from group_by_keys(files, handler=wds.reraise_exception)
+
+
+def _shard_samples(source: Iterator[dict[str, str]]) -> Iterator[dict[str, Any]]:
+    """Pipeline stage: shard URLs in, raw samples out (webdataset's own opener knows no s3://)."""
+    for item in source:
+        yield from read_shard(item["url"])
 
 
 class FollowShards(wds.pytorch.IterableDataset):
@@ -67,7 +91,7 @@ class FollowShards(wds.pytorch.IterableDataset):
     """
 
     def __init__(self, out_dir: str | Path, poll_seconds: float = 1.0, timeout: float | None = None):
-        self.out_dir = Path(out_dir)
+        self.out_dir = str(out_dir)
         self.poll_seconds = poll_seconds
         self.timeout = timeout
 
@@ -75,13 +99,14 @@ class FollowShards(wds.pytorch.IterableDataset):
         seen: set[str] = set()
         last_new = time.monotonic()
         while True:
-            manifest = load_manifest(self.out_dir) if (self.out_dir / MANIFEST).exists() else None
+            sink = open_sink(self.out_dir)
+            manifest = load_manifest(sink)
             if manifest is not None:
-                for key, record in sorted(manifest.shards.items()):
-                    if record.file not in seen and manifest.is_done(int(key), self.out_dir):
-                        seen.add(record.file)
+                for name in manifest.done_files(sink.sizes()):
+                    if name not in seen:
+                        seen.add(name)
                         last_new = time.monotonic()
-                        yield {"url": str(self.out_dir / record.file)}
+                        yield {"url": sink.url(name)}
                 if manifest.complete and len(seen) >= manifest.num_shards:
                     return
             if self.timeout is not None and time.monotonic() - last_new > self.timeout:
@@ -138,7 +163,7 @@ def stream(
     stages: list[Any] = [shards]
     if not resampled:  # resampled shards are drawn independently per worker already
         stages += [wds.split_by_node, wds.split_by_worker]
-    stages.append(wds.tarfile_to_samples(handler=wds.reraise_exception))
+    stages.append(wds.filters.pipelinefilter(_shard_samples)())
     if shuffle:
         stages.append(wds.shuffle(shuffle, seed=seed))
     stages += [wds.decode(DECODERS[image_mode]), wds.map(lambda s: to_stream_sample(s, transform))]

@@ -22,7 +22,8 @@ from gotdata.manifest import MANIFEST, Manifest, load_manifest
 from gotdata.plan import Plan
 from gotdata.recipe import Recipe
 from gotdata.run import library_versions
-from gotdata.shard_task import file_sha256, render_indices, warm_renderer
+from gotdata.shard_task import render_indices, warm_renderer
+from gotdata.sinks import Sink, open_sink
 
 
 @dataclass
@@ -41,19 +42,19 @@ class VerifyReport:
         return not self.shard_problems and not any(self.differing.values())
 
 
-def check_integrity(out_dir: Path, manifest: Manifest, report: VerifyReport) -> list[int]:
+def check_integrity(sink: Sink, manifest: Manifest, report: VerifyReport) -> list[int]:
     """Shards whose bytes match the manifest; problems go to the report."""
     whole = []
+    sizes = sink.sizes()
     for key, record in sorted(manifest.shards.items()):
-        path = out_dir / record.file
         report.shards_checked += 1
-        if not path.is_file():
+        if record.file not in sizes:
             report.shard_problems[record.file] = "missing"
-        elif (size := path.stat().st_size) != record.bytes:
+        elif (size := sizes[record.file]) != record.bytes:
             report.shard_problems[record.file] = (
                 f"size {size:,} bytes, manifest says {record.bytes:,} (truncated?)"
             )
-        elif file_sha256(path)[0] != record.sha256:
+        elif sink.sha256(record.file)[0] != record.sha256:
             report.shard_problems[record.file] = "sha256 differs from the manifest (corrupted)"
         else:
             whole.append(int(key))
@@ -79,14 +80,14 @@ def pick_indices(plan: Plan, shards: list[int], samples: int) -> list[int]:
     return sorted(picked)
 
 
-def _stored_samples(out_dir: Path, manifest: Manifest, plan: Plan, wanted: set[int]) -> dict[str, dict]:
+def _stored_samples(sink: Sink, manifest: Manifest, plan: Plan, wanted: set[int]) -> dict[str, dict]:
     """key -> {member suffix: bytes} for the wanted indices, read from their shards."""
     found: dict[str, dict] = defaultdict(dict)
     shards = sorted({i // plan.shard_size for i in wanted})
     keys = {f"{i:010d}" for i in wanted}
     for shard in shards:
         record = manifest.shards[Manifest.key(shard)]
-        with tarfile.open(out_dir / record.file) as tar:
+        with sink.open_read(record.file) as handle, tarfile.open(fileobj=handle) as tar:
             for member in tar:
                 key, _, suffix = member.name.partition(".")
                 if key in keys:
@@ -94,12 +95,13 @@ def _stored_samples(out_dir: Path, manifest: Manifest, plan: Plan, wanted: set[i
     return found
 
 
-def verify(out_dir: Path, samples: int | None, console: Console, progress: bool = True) -> VerifyReport:
-    manifest = load_manifest(out_dir)
+def verify(out_dir: str | Path, samples: int | None, console: Console, progress: bool = True) -> VerifyReport:
+    sink = open_sink(out_dir)
+    manifest = load_manifest(sink)
     if manifest is None:
-        raise FileNotFoundError(f"{out_dir} has no {MANIFEST}: not a gotdata output folder")
+        raise FileNotFoundError(f"{sink.location} has no {MANIFEST}: not a gotdata output folder")
     report = VerifyReport()
-    whole = check_integrity(out_dir, manifest, report)
+    whole = check_integrity(sink, manifest, report)
     recipe = Recipe.model_validate(manifest.recipe)
     _, now = library_versions(recipe)
     report.version_changes = {
@@ -109,7 +111,7 @@ def verify(out_dir: Path, samples: int | None, console: Console, progress: bool 
     }
     plan = Plan(recipe)
     indices = pick_indices(plan, whole, samples if samples is not None else 3 * len(whole))
-    stored = _stored_samples(out_dir, manifest, plan, set(indices))
+    stored = _stored_samples(sink, manifest, plan, set(indices))
     chunk = max(warm_renderer(c)[0].batch_size for c in recipe.components)
     with Progress(console=console, disable=not progress) as bar:
         task = bar.add_task("re-rendering", total=len(indices))

@@ -1,0 +1,192 @@
+"""The fsspec sink: any URL fsspec reaches (``s3://bucket/prefix``, ``gs://``, ``memory://``, ...).
+
+A shard is written to a local spool file and uploaded once complete (``put_file``: on S3 one PUT, or
+a multipart upload that only becomes an object when completed), so no partial object ever exists
+under a final name. Credentials come from fsspec's and the store's usual environment and config
+files; they are never part of the location a manifest or a message shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+from urllib.parse import urlsplit, urlunsplit
+
+import fsspec
+
+from gotdata.outlock import LOCK_FILE, OutputBusy
+from gotdata.sinks.base import ShardUpload, Sink, sha256_of
+
+# A lock whose holder stopped refreshing it this long ago belongs to a run that died.
+LOCK_REFRESH_SECONDS = 20.0
+LOCK_STALE_SECONDS = 120.0
+
+
+def without_credentials(url: str) -> str:
+    """The URL without any user:password part, for manifests, logs and messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+class RemoteUpload(ShardUpload):
+    def __init__(self, fs, target: str):
+        self.fs, self.target = fs, target
+        # spooled on the worker's disk (GOTDATA_SPOOL or the temp folder), uploaded whole on commit
+        self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  (closed by commit or discard)
+            prefix="gotdata-shard-", suffix=".tar", dir=os.environ.get("GOTDATA_SPOOL")
+        )
+        self.done = False
+
+    def commit(self) -> tuple[str, int]:
+        self.handle.flush()
+        self.handle.seek(0)
+        digest = sha256_of(self.handle)
+        self.fs.put_file(self.handle.name, self.target)
+        self.handle.close()
+        self.done = True
+        return digest
+
+    def discard(self) -> None:
+        if not self.done:
+            self.handle.close()  # the spool file goes; nothing was uploaded
+
+
+class FsspecSink(Sink):
+    def __init__(self, url: str):
+        self.location = without_credentials(url.rstrip("/"))
+        self.fs, self.root = fsspec.core.url_to_fs(url.rstrip("/"))
+        self.root = self.root.rstrip("/")
+
+    def _path(self, name: str) -> str:
+        return f"{self.root}/{name}"
+
+    def ensure(self) -> None:
+        with contextlib.suppress(FileExistsError):
+            self.fs.makedirs(self.root, exist_ok=True)
+
+    def exists(self) -> bool:
+        return bool(self.fs.exists(self.root))
+
+    def url(self, name: str) -> str:
+        return f"{self.location}/{name}"
+
+    def read_bytes(self, name: str, limit: int) -> bytes | None:
+        path = self._path(name)
+        try:
+            size = self.fs.size(path)
+        except FileNotFoundError:
+            return None
+        if size > limit:
+            raise ValueError(f"{self.url(name)}: {size:,} bytes, more than the {limit:,} allowed")
+        return self.fs.cat_file(path)
+
+    def replace(self, name: str, data: bytes) -> None:
+        self.fs.pipe_file(self._path(name), data)  # one PUT: readers see the old or the new whole
+
+    def open_read(self, name: str) -> BinaryIO:
+        return self.fs.open(self._path(name), "rb")
+
+    def sizes(self) -> dict[str, int]:
+        self.fs.invalidate_cache(self.root)
+        try:
+            entries = self.fs.ls(self.root, detail=True)
+        except FileNotFoundError:
+            return {}
+        return {
+            entry["name"].rstrip("/").rsplit("/", 1)[-1]: int(entry["size"])
+            for entry in entries
+            if entry.get("type") == "file"
+        }
+
+    def remove(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm_file(self._path(name))
+
+    def upload(self, name: str) -> ShardUpload:
+        return RemoteUpload(self.fs, self._path(name))
+
+    def remove_leftovers(self) -> None:
+        """Nothing partial is ever stored under a name here (uploads are whole or absent)."""
+
+    @contextlib.contextmanager
+    def lock(self, wait: bool, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+        """A lock object, ``.gotdata.lock``, refreshed while the run lives. Created with a
+        conditional write where the store has one (S3: If-None-Match), so of two runs starting at
+        once exactly one gets it; elsewhere a check then a write, which leaves a window of a second.
+        A lock not refreshed for LOCK_STALE_SECONDS is taken over (its run died)."""
+        token = uuid.uuid4().hex
+        waited = False
+        while not self._try_lock(token):
+            holder = self._holder()
+            if not wait:
+                raise OutputBusy(
+                    f"{self.location} is in use by another gotdata run ({holder}). Wait for it to "
+                    "finish, or pass --wait to start when it does."
+                )
+            if on_wait and not waited:
+                on_wait(f"waiting for the run holding {self.location} ({holder})")
+                waited = True
+            time.sleep(2.0)
+        stop = threading.Event()
+        refresher = threading.Thread(target=self._refresh, args=(token, stop), daemon=True)
+        refresher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            refresher.join()
+            if self._lock_info().get("token") == token:
+                self.remove(LOCK_FILE)
+
+    def _lock_body(self, token: str) -> bytes:
+        info = {"token": token, "pid": os.getpid(), "host": socket.gethostname(), "refreshed": time.time()}
+        info["command"] = " ".join(["gotdata", *sys.argv[1:]])
+        return json.dumps(info).encode()
+
+    def _lock_info(self) -> dict:
+        with contextlib.suppress(FileNotFoundError, ValueError, OSError):
+            return json.loads(self.fs.cat_file(self._path(LOCK_FILE)))
+        return {}
+
+    def _try_lock(self, token: str) -> bool:
+        info = self._lock_info()
+        if info and time.time() - info.get("refreshed", 0) > LOCK_STALE_SECONDS:
+            self.remove(LOCK_FILE)  # its run died; a conditional create below decides who takes over
+        path = self._path(LOCK_FILE)
+        try:
+            if self.fs.protocol in ("s3", "s3a") or "s3" in self.fs.protocol:
+                self.fs.pipe_file(path, self._lock_body(token), IfNoneMatch="*")
+            else:
+                if self.fs.exists(path):
+                    return False
+                self.fs.pipe_file(path, self._lock_body(token))
+        except FileExistsError:
+            return False
+        return self._lock_info().get("token") == token
+
+    def _holder(self) -> str:
+        info = self._lock_info()
+        if not info:
+            return "a run that is just starting or stopping"
+        age = time.time() - info.get("refreshed", 0)
+        return f"pid {info.get('pid')} on {info.get('host')}, refreshed {age:.0f}s ago: {info.get('command')}"
+
+    def _refresh(self, token: str, stop: threading.Event) -> None:
+        while not stop.wait(LOCK_REFRESH_SECONDS):
+            with contextlib.suppress(Exception):  # a missed refresh is retried; staleness takes minutes
+                if self._lock_info().get("token") == token:
+                    self.fs.pipe_file(self._path(LOCK_FILE), self._lock_body(token))
