@@ -63,7 +63,11 @@ class RayExecutor:
             ray.init(num_cpus=self.workers, object_store_memory=128 * 1024**2, **options)
 
     def _run(self, ray, specs, on_progress: Reporter, on_done: OnDone) -> None:
-        tracker = ray.remote(num_cpus=0)(_Tracker).remote()
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        # on the driver's node: losing another node must not lose the progress tracker
+        here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+        tracker = ray.remote(num_cpus=0, scheduling_strategy=here)(_Tracker).remote()
         task = ray.remote(num_cpus=1, max_retries=self.MAX_RETRIES)(_render_remote)
         queue = list(specs)
         in_flight: dict = {}
@@ -114,4 +118,8 @@ def _render_remote(spec: ShardSpec, tracker) -> ShardResult:
             last[0] = now
             tracker.report.remote(shard, done, rejected)
 
-    return render_shard(spec, report=report)
+    import ray
+
+    result = render_shard(spec, report=report)
+    result.node = f"{result.node}/{ray.get_runtime_context().get_node_id()[:12]}"
+    return result

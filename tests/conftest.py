@@ -1,5 +1,6 @@
 """Fixtures shared by the test suite."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,36 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def s3():
+    """An S3-compatible server (moto's) on 127.0.0.1 for the session, with a bucket, and the
+    environment that points S3 clients at it (s3fs and botocore read AWS_ENDPOINT_URL)."""
+    moto_server = pytest.importorskip("moto.server")
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {
+        "AWS_ACCESS_KEY_ID": "gotdata-test-key",
+        "AWS_SECRET_ACCESS_KEY": "gotdata-test-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # for the stream and the checks made in the test process
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()
+    s3fs.S3FileSystem().mkdir("gotdata-test")
+    yield env
+    server.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

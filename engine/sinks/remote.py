@@ -42,6 +42,20 @@ def without_credentials(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
+def _holder_is_gone(info: dict) -> bool:
+    """Its refreshes stopped long ago, or it ran on this host and its process no longer exists."""
+    if time.time() - info.get("refreshed", 0) > LOCK_STALE_SECONDS:
+        return True
+    if info.get("host") == socket.gethostname() and isinstance(info.get("pid"), int):
+        try:
+            os.kill(info["pid"], 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return False
+
+
 class RemoteUpload(ShardUpload):
     def __init__(self, fs, target: str):
         self.fs, self.target = fs, target
@@ -164,11 +178,11 @@ class FsspecSink(Sink):
 
     def _try_lock(self, token: str) -> bool:
         info = self._lock_info()
-        if info and time.time() - info.get("refreshed", 0) > LOCK_STALE_SECONDS:
+        if info and _holder_is_gone(info):
             self.remove(LOCK_FILE)  # its run died; a conditional create below decides who takes over
         path = self._path(LOCK_FILE)
         try:
-            if self.fs.protocol in ("s3", "s3a") or "s3" in self.fs.protocol:
+            if "s3" in self.fs.protocol:
                 self.fs.pipe_file(path, self._lock_body(token), IfNoneMatch="*")
             else:
                 if self.fs.exists(path):
