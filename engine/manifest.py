@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from gotdata.sinks import Sink, open_sink
-from gotdata.untrusted import DATA_BYTES
+from gotdata.untrusted import MIB
 
 MANIFEST = "manifest.json"
 FORMAT = "gotdata-manifest/1"
+MANIFEST_BYTES = 1024 * MIB  # about 3 million shard records
 
 
 class ShardRecord(BaseModel):
@@ -66,10 +66,10 @@ class Manifest(BaseModel):
 
     def save(self, out: str | Path | Sink) -> None:
         """Replace the manifest at once (readers see the old one or the new one, whole)."""
-        text = json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-        open_sink(out).replace(MANIFEST, text.encode("utf-8"))
+        self.shards = dict(sorted(self.shards.items()))
+        open_sink(out).replace(MANIFEST, self.model_dump_json(indent=1).encode("utf-8") + b"\n")
 
 
 def load_manifest(out: str | Path | Sink) -> Manifest | None:
-    data = open_sink(out).read_bytes(MANIFEST, DATA_BYTES)
+    data = open_sink(out).read_bytes(MANIFEST, MANIFEST_BYTES)
     return None if data is None else Manifest.model_validate_json(data)

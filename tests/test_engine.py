@@ -1,6 +1,7 @@
 """End-to-end engine behaviour with the in-process executor (fast); Ray is covered in test_ray.py."""
 
 import json
+import time
 
 import pytest
 import webdataset as wds
@@ -163,3 +164,30 @@ def test_blank_images_are_detected_in_every_mode(mode):
     assert is_blank(image)
     ImageDraw.Draw(image).line((0, 0, 39, 39), fill="black")
     assert not is_blank(image)
+
+
+def test_manifest_saves_are_throttled_by_their_own_cost(tmp_path):
+    """A large manifest is not rewritten after every shard: saving costs at most ~1/25 of the run."""
+    from gotdata.manifest import Manifest, ShardRecord
+    from gotdata.run import ManifestSaver
+    from gotdata.sinks import LocalSink
+
+    class SlowSink(LocalSink):
+        saves = 0
+
+        def replace(self, name, data):
+            SlowSink.saves += 1
+            time.sleep(0.02)  # as a 100,000-shard manifest takes a while to write
+            super().replace(name, data)
+
+    manifest = Manifest(fingerprint="f", recipe={}, versions={}, prefix="p", n=1, num_shards=50)
+    saver = ManifestSaver(manifest, SlowSink(tmp_path))
+    for k in range(50):
+        manifest.shards[Manifest.key(k)] = ShardRecord(
+            file=f"p-{k:06d}.tar", samples=1, bytes=1, sha256="x", seconds=0
+        )
+        saver.shard_done()
+        time.sleep(0.005)
+    assert 1 <= SlowSink.saves < 20
+    saver.save()
+    assert len(load_manifest(tmp_path).shards) == 50
