@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_charts.py
 	$(BIN)/python benchmarks/bench_music.py
 	$(BIN)/python benchmarks/bench_augment.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 # History sweeps (gotdata.sweep) over whole built-in corpora: every sample rendered in forward and in
 # reverse order, each in a fresh process, must come out byte-identical. make test sweeps a spread.
