@@ -126,3 +126,17 @@ def test_urls_lose_their_credentials_in_messages():
     assert without_credentials("s3://key:secret@bucket/out") == "s3://bucket/out"
     assert without_credentials("https://u:p@host:8443/x") == "https://host:8443/x"
     assert without_credentials("s3://bucket/out") == "s3://bucket/out"
+
+
+def test_a_killed_workers_spool_file_is_removed_by_the_next_upload(tmp_path, monkeypatch, s3):
+    monkeypatch.setenv("GOTDATA_SPOOL", str(tmp_path))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    orphan = tmp_path / f"gotdata-shard-{dead.stdout.strip()}-x.tar"
+    orphan.write_bytes(b"half a shard")
+    with open_sink(f"{BUCKET}/spool").upload("a.tar") as upload:
+        upload.handle.write(b"whole")
+        upload.commit()
+    assert not orphan.exists() and not list(tmp_path.iterdir())
+    assert open_sink(f"{BUCKET}/spool").read_bytes("a.tar", 100) == b"whole"

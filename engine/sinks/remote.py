@@ -9,6 +9,7 @@ files; they are never part of the location a manifest or a message shows.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import socket
@@ -46,22 +47,40 @@ def _holder_is_gone(info: dict) -> bool:
     """Its refreshes stopped long ago, or it ran on this host and its process no longer exists."""
     if time.time() - info.get("refreshed", 0) > LOCK_STALE_SECONDS:
         return True
-    if info.get("host") == socket.gethostname() and isinstance(info.get("pid"), int):
-        try:
-            os.kill(info["pid"], 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-    return False
+    pid = info.get("pid")
+    return info.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
+
+
+SPOOL_PREFIX = "gotdata-shard-"
+
+
+def _remove_dead_spools(folder: str) -> None:
+    """Spool files of killed workers on this machine (their names carry the worker's pid)."""
+    for path in glob.glob(os.path.join(folder, f"{SPOOL_PREFIX}*.tar")):
+        pid = os.path.basename(path)[len(SPOOL_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class RemoteUpload(ShardUpload):
     def __init__(self, fs, target: str):
         self.fs, self.target = fs, target
         # spooled on the worker's disk (GOTDATA_SPOOL or the temp folder), uploaded whole on commit
+        folder = os.environ.get("GOTDATA_SPOOL") or tempfile.gettempdir()
+        _remove_dead_spools(folder)
         self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  (closed by commit or discard)
-            prefix="gotdata-shard-", suffix=".tar", dir=os.environ.get("GOTDATA_SPOOL")
+            prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".tar", dir=folder
         )
         self.done = False
 
