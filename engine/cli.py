@@ -452,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         FileNotFoundError,
         ModelUnavailable,
         ValueError,
+        PermissionError,  # e.g. an object store refusing the credentials
     ) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         return 2

@@ -88,6 +88,3 @@ class Sink(ABC):
     def sha256(self, name: str) -> tuple[str, int]:
         with self.open_read(name) as handle:
             return sha256_of(handle)
-
-    def exists(self) -> bool:
-        return True

@@ -47,9 +47,6 @@ class LocalSink(Sink):
     def ensure(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def exists(self) -> bool:
-        return self.folder.is_dir()
-
     def url(self, name: str) -> str:
         return str(self.folder / name)
 

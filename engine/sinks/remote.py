@@ -101,7 +101,11 @@ class RemoteUpload(ShardUpload):
 class FsspecSink(Sink):
     def __init__(self, url: str):
         self.location = without_credentials(url.rstrip("/"))
-        self.fs, self.root = fsspec.core.url_to_fs(url.rstrip("/"))
+        try:
+            self.fs, self.root = fsspec.core.url_to_fs(url.rstrip("/"))
+        except ImportError as err:  # the store's fsspec package is not installed
+            hint = " (pip install 'gotdata[s3]')" if url.startswith(("s3://", "s3a://")) else ""
+            raise ValueError(f"{self.location}: {err}{hint}") from None
         self.root = self.root.rstrip("/")
 
     def _path(self, name: str) -> str:
@@ -110,9 +114,6 @@ class FsspecSink(Sink):
     def ensure(self) -> None:
         with contextlib.suppress(FileExistsError):
             self.fs.makedirs(self.root, exist_ok=True)
-
-    def exists(self) -> bool:
-        return bool(self.fs.exists(self.root))
 
     def url(self, name: str) -> str:
         return f"{self.location}/{name}"
