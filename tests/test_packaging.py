@@ -31,5 +31,9 @@ def test_wheel_holds_packages_and_entry_points(tmp_path):
         names = set(archive.namelist())
         entry_points = next(archive.read(n).decode() for n in names if n.endswith("entry_points.txt"))
     assert {"gotdata/cli.py", "gotdata/renderers/molecule.py", "gotdata/templates/__init__.py"} <= names
+    # every package of the source tree is in the wheel (the list in pyproject.toml is explicit)
+    for folder, name in (("engine", "gotdata"), ("renderers", "gotdata/renderers")):
+        for init in (ROOT / folder).rglob("__init__.py"):
+            assert f"{name}/{init.relative_to(ROOT / folder).as_posix()}" in names, init
     assert "[gotdata.renderers]" in entry_points and "molecule = gotdata.renderers.molecule" in entry_points
     assert "gotdata = gotdata.cli:main" in entry_points
