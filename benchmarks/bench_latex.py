@@ -9,10 +9,10 @@ import time
 
 from common import engine_rate, one_renderer_recipe
 
-from gotdata.renderers import texsandbox
+from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.latex.formulas import FormulaGenerator
+from gotdata.renderers.kit.rasterize import rasterize_pages
 from gotdata.renderers.latex import LatexRenderer, _preamble_cropped
-from gotdata.renderers.latex.formulas import FormulaGenerator
-from gotdata.renderers.rasterize import rasterize_pages
 from gotdata.seeding import make_rng
 
 

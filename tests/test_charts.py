@@ -13,8 +13,8 @@ from gotdata.renderers.charts import ChartRenderer, echarts, mpl
 from gotdata.renderers.charts.generate import _format, make_spec
 from gotdata.renderers.charts.spec import ChartSpec, Series
 from gotdata.renderers.charts.text import builtin_text
-from gotdata.renderers.glyphs import CJK_FALLBACK, advance_widths, font_file, missing_glyphs
-from gotdata.renderers.svgraster import SvgRasterizer
+from gotdata.renderers.kit.glyphs import CJK_FALLBACK, advance_widths, font_file, missing_glyphs
+from gotdata.renderers.kit.svgraster import SvgRasterizer
 from gotdata.seeding import make_rng
 
 from .helpers import assert_same_shards_whatever_the_workers, run_cli

@@ -7,10 +7,10 @@ import pytest
 
 from gotdata.corpus import CorpusError
 from gotdata.renderer import Job, Rejection, Sample
-from gotdata.renderers import texsandbox
 from gotdata.renderers.geometry import PREAMBLE, GeometryRenderer, check_geometry, place_labels
 from gotdata.renderers.geometry.scene import Scene
-from gotdata.renderers.rasterize import rasterize_pages
+from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.rasterize import rasterize_pages
 from gotdata.seeding import make_rng
 
 

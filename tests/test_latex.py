@@ -7,9 +7,10 @@ import pytest
 
 from gotdata.corpus import CorpusItem
 from gotdata.renderer import Job, Rejection, Sample
-from gotdata.renderers import texsandbox
-from gotdata.renderers.latex import LatexRenderer, templates
-from gotdata.renderers.latex.safety import screen
+from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.latex import templates
+from gotdata.renderers.kit.latex.safety import screen
+from gotdata.renderers.latex import LatexRenderer
 from gotdata.seeding import make_rng
 
 from .helpers import run_cli

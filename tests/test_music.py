@@ -13,7 +13,7 @@ import verovio
 from gotdata.corpus import CorpusError
 from gotdata.renderer import Job, Sample
 from gotdata.renderers import music
-from gotdata.renderers.jsonlines import JsonLinesProcess
+from gotdata.renderers.kit.jsonlines import JsonLinesProcess
 from gotdata.renderers.music import FONT_FAMILY, MusicRenderer, humdrum, sources
 from gotdata.renderers.music.generate import generate_kern
 from gotdata.seeding import make_rng

@@ -20,8 +20,8 @@ from gotdata.renderers.charts import echarts, mpl
 from gotdata.renderers.charts.generate import choose_kind, make_spec
 from gotdata.renderers.charts.spec import KINDS, ChartSpec
 from gotdata.renderers.charts.text import ChartText, builtin_text, user_text
-from gotdata.renderers.glyphs import CJK_FALLBACK, advance_widths, font_file, installed, missing_glyphs
-from gotdata.renderers.svgraster import SvgRasterizer
+from gotdata.renderers.kit.glyphs import CJK_FALLBACK, advance_widths, font_file, installed, missing_glyphs
+from gotdata.renderers.kit.svgraster import SvgRasterizer
 
 LATIN_FONTS = ["DejaVu Sans", "DejaVu Serif", "Latin Modern Sans", "Latin Modern Roman", "Noto Sans CJK SC"]
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL SungtiL GB", "AR PL KaitiM GB"]

@@ -21,7 +21,8 @@ import numpy as np
 
 from gotdata.renderer import RendererUnavailable
 from gotdata.renderers.charts.spec import ChartSpec, labels_fit, parse_value
-from gotdata.renderers.jsonlines import JsonLinesProcess
+from gotdata.renderers.kit import child
+from gotdata.renderers.kit.jsonlines import JsonLinesProcess
 
 THEMES = [
     "",  # ECharts' own default; themes whose titles are pale on white are left out
@@ -55,6 +56,14 @@ PALETTES = [
 LEGEND_PLACES = ["top", "bottom", "right"]
 SYMBOLS = ["circle", "rect", "triangle", "diamond", "emptyCircle", "none"]
 ECHARTS_VERSION = "6.1.0"
+# Bytes of address space for the Node.js process (RLIMIT_AS, as for the other children). Node reserves
+# far more address space than it uses: measured with Node 20, about 1 GiB at its peak (a 0.5 GiB
+# reservation made at start, thread stacks, malloc arenas) against about 0.1 GiB resident, 0.4 GiB for a
+# 200,000-point chart. Under a cap of 0.5 GiB Node does not start at all, and 2.2 GiB were reserved with
+# 64 V8 threads (--v8-pool-size=64), so 4 GiB leaves room for both. A chart that needs more makes Node
+# die, and the sample is rejected like a hang. If a later Node reserves more (V8's sandbox cage does),
+# switch to RLIMIT_DATA, which counts memory in use rather than address space reserved.
+MEMORY_LIMIT = 4 * 1024**3
 
 
 def node_modules_dir() -> Path:
@@ -315,6 +324,10 @@ def require_echarts() -> tuple[str, Path]:
     return node, modules
 
 
+def _limit_memory() -> None:  # runs in the child before exec
+    child.set_limits(MEMORY_LIMIT)
+
+
 class EChartsRuntime:
     """A persistent Node.js process that renders ECharts options to SVG."""
 
@@ -322,7 +335,7 @@ class EChartsRuntime:
         node, modules = require_echarts()
         script = str(resources.files("gotdata.renderers.charts").joinpath("ssr_server.cjs"))
         self.process = JsonLinesProcess(
-            [node, script], timeout, env={**os.environ, "NODE_PATH": str(modules)}
+            [node, script], timeout, env={**os.environ, "NODE_PATH": str(modules)}, preexec_fn=_limit_memory
         )
 
     def render(self, requests: list[dict]) -> Iterator[str | Exception]:

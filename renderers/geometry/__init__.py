@@ -17,11 +17,11 @@ from pydantic import Field
 
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
-from gotdata.renderers import texsandbox
 from gotdata.renderers.geometry.builders import build_figure
 from gotdata.renderers.geometry.plots import function_plot
 from gotdata.renderers.geometry.scene import Scene, distance, fmt, point_segment_distance
-from gotdata.renderers.rasterize import rasterize_pages
+from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.rasterize import rasterize_pages
 
 PREAMBLE = r"""\documentclass{article}
 \usepackage{tikz}

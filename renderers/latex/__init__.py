@@ -12,8 +12,6 @@ import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,22 +20,22 @@ from pydantic import Field
 
 from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
 from gotdata.renderer import PROMPT_FORMAT, PROMPT_PLAIN, Job, Rejection, Renderer, RendererParams, Sample
-from gotdata.renderers import texsandbox
-from gotdata.renderers.latex.fonts import (
-    CJK_PREAMBLE,
+from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.latex import fill_template, templates
+from gotdata.renderers.kit.latex.fonts import (
     PAGE_FAMILIES,
     PDFLATEX_FONTS,
     available_cjk_fonts,
     available_page_families,
     available_pdflatex_fonts,
 )
-from gotdata.renderers.latex.formulas import FormulaGenerator
-from gotdata.renderers.latex.pages import Block, PageWriter
-from gotdata.renderers.latex.safety import screen
-from gotdata.renderers.latex.tables import TableGenerator
-from gotdata.renderers.latex.text import LICENCES, words
+from gotdata.renderers.kit.latex.formulas import FormulaGenerator
+from gotdata.renderers.kit.latex.pages import Block, PageWriter
+from gotdata.renderers.kit.latex.safety import screen
+from gotdata.renderers.kit.latex.tables import TableGenerator
+from gotdata.renderers.kit.latex.text import LICENCES, words
+from gotdata.renderers.kit.rasterize import rasterize_pages
 from gotdata.renderers.latex.warmup import warmup_page
-from gotdata.renderers.rasterize import rasterize_pages
 from gotdata.untrusted import UntrustedInput, parse_json
 
 KINDS = {"formula": "formula", "table": "table", "page": "paragraph"}
@@ -75,19 +73,6 @@ class _Plan:
     target: str = ""
     blocks: list[Block] = field(default_factory=list)
     margin: tuple[int, int, int, int] = (0, 0, 0, 0)
-
-
-@cache
-def templates() -> dict[str, dict[str, str]]:
-    """Page templates: name -> header fields plus 'text' (the template source)."""
-    found = {}
-    for entry in sorted(files("gotdata.templates").joinpath("latex").iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".tex"):
-            continue
-        text = entry.read_text(encoding="utf-8")
-        header = text.splitlines()[0].removeprefix("% gotdata-template:").split()
-        found[entry.name.removesuffix(".tex")] = dict(f.split("=", 1) for f in header) | {"text": text}
-    return found
 
 
 def normalise(source: str) -> str:
@@ -411,14 +396,6 @@ def _preamble_cropped(font: str) -> str:
             r"\begin{document}",
         ]
     )
-
-
-def fill_template(template: str, body: str) -> str:
-    info = templates()[template]
-    text = info["text"].split("\n", 1)[1]  # drop the header line
-    fonts = CJK_PREAMBLE if info["language"] == "zh" else ""
-    body = "\\tracinglostchars=3\n" + body  # a glyph missing from the font is an error, not a silent gap
-    return text.replace("@SIZE@", "11").replace("@FONTS@", fonts).replace("@BODY@", body)
 
 
 def _page_source(plan: _Plan, columns: str) -> str:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pylatexenc import latex2text, latexwalker
 
-from gotdata.renderers.latex import formulas
-from gotdata.renderers.latex.safety import screen
+from gotdata.renderers.kit.latex import formulas
+from gotdata.renderers.kit.latex.safety import screen
 
 MAX_FILE_BYTES = 20 * 1024**2
 MIN_PARAGRAPH = 80

@@ -9,7 +9,7 @@ and shape the pages use, in a fixed order before any page; it is typeset but nev
 
 from __future__ import annotations
 
-from gotdata.renderers.latex.fonts import PAGE_FAMILIES
+from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES
 
 SIZES = [
     r"\fontsize{10}{12}\selectfont",

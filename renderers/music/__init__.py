@@ -23,12 +23,12 @@ from pydantic import Field, model_validator
 
 from gotdata.corpus import Corpus, CorpusError, refuse_if_all_too_large
 from gotdata.renderer import Job, Rejection, Renderer, RendererParams, RendererUnavailable, Sample
-from gotdata.renderers.glyphs import font_file, installed
+from gotdata.renderers.kit.glyphs import font_file, installed
+from gotdata.renderers.kit.svgraster import SvgRasterizer
 from gotdata.renderers.music import humdrum, sources, style
 from gotdata.renderers.music.engraver import Engraver
 from gotdata.renderers.music.generate import generate_kern
 from gotdata.renderers.music.paper import on_paper
-from gotdata.renderers.svgraster import SvgRasterizer
 
 TEXT_FONTS = ["Latin Modern Roman", "DejaVu Serif"]  # titles, composers, tempo words, lyrics
 SCORE_CACHE = 64  # parsed files kept per worker

@@ -3,18 +3,18 @@ it dies or hangs, with a memory cap so a hostile score cannot take the machine d
 
 from __future__ import annotations
 
-import resource
 import sys
 from importlib import resources
 
 from gotdata.renderer import Rejection
-from gotdata.renderers.jsonlines import JsonLinesProcess
+from gotdata.renderers.kit import child
+from gotdata.renderers.kit.jsonlines import JsonLinesProcess
 
 MEMORY_LIMIT = 4 * 1024**3  # bytes of address space for the engraving process
 
 
 def _limit_memory() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    child.set_limits(MEMORY_LIMIT)
 
 
 class Engraver:

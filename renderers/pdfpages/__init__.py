@@ -15,6 +15,7 @@ from pydantic import Field
 
 from gotdata.corpus import Corpus, CorpusItem, refuse_if_all_too_large
 from gotdata.renderer import PROMPT_PLAIN, Job, Rejection, Renderer, RendererParams, Sample
+from gotdata.renderers.kit.rasterize import rasterize_pages
 from gotdata.renderers.pdfpages import builtin
 from gotdata.renderers.pdfpages.text import (
     Block,
@@ -24,7 +25,6 @@ from gotdata.renderers.pdfpages.text import (
     page_blocks,
     page_text,
 )
-from gotdata.renderers.rasterize import rasterize_pages
 
 KINDS = ["page", "crop", "box", "color", "multipage"]
 FRAME_COLOURS = {"red": (255, 0, 0), "green": (0, 170, 0), "blue": (0, 0, 255)}

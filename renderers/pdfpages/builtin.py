@@ -7,10 +7,10 @@ import os
 import shutil
 from pathlib import Path
 
-from gotdata.renderers import texsandbox
-from gotdata.renderers.latex import fill_template, templates
-from gotdata.renderers.latex.pages import PageWriter
-from gotdata.renderers.latex.text import escape_text
+from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.latex import fill_template, templates
+from gotdata.renderers.kit.latex.pages import PageWriter
+from gotdata.renderers.kit.latex.text import escape_text
 from gotdata.seeding import derive_seed, make_rng
 
 DOCUMENTS = [("article", 6), ("paper-twocolumn", 4), ("report", 4), ("slides", 6), ("zh-article", 4)]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gotdata.renderers.latex.formulas import FormulaGenerator
-from gotdata.renderers.latex.tables import TableGenerator
-from gotdata.renderers.latex.text import escape_text, paragraphs, words
+from gotdata.renderers.kit.latex.formulas import FormulaGenerator
+from gotdata.renderers.kit.latex.tables import TableGenerator
+from gotdata.renderers.kit.latex.text import escape_text, paragraphs, words
 
 INLINE_RELATIONS = ["=", "<", r"\leq", r"\in", r"\approx"]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import select
 import shutil
 import signal
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gotdata.renderer import RendererUnavailable
+from gotdata.renderers.kit import child
 
 MARKER = "GOTDATA-SAMPLE-"
 MEMORY_LIMIT = 3 * 1024**3
@@ -44,10 +44,8 @@ def marker(key: int) -> str:
     return rf"\immediate\write16{{{MARKER}{key}}}"
 
 
-def _limits() -> None:  # runs in the child before exec
-    os.setsid()
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+def _limits() -> None:  # runs in the child before exec; its own session, so a timeout kills the group
+    child.set_limits(MEMORY_LIMIT, FILE_SIZE_LIMIT)
 
 
 def sandbox_env(workdir: Path) -> dict[str, str]:

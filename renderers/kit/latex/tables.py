@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gotdata.renderers.latex.text import escape_text
+from gotdata.renderers.kit.latex.text import escape_text
 
 UNITS = ["", "", "", "\\%", " kg", " ms", " MB", " m"]
 
