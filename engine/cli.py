@@ -130,7 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--no-progress", action="store_true")
 
     e = sub.add_parser("export", help="write an output in another training format")
-    e.add_argument("format", choices=["got"], help="got: GOT-OCR2.0's LLaVA-style JSON + images")
+    e.add_argument(
+        "format",
+        choices=["got", "coco"],
+        help="got: GOT-OCR2.0's LLaVA-style JSON + images; coco: layout blocks as COCO detection",
+    )
     e.add_argument("out", help="output folder of a render run")
     e.add_argument("--to", required=True, help="folder to write")
 
@@ -314,8 +318,17 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
-    from gotdata.export import export_got
+    from gotdata.export import export_coco, export_got
 
+    if args.format == "coco":
+        counts = export_coco(args.out, args.to, progress=True)
+        dropped = f", {counts.skipped_boxes:,} empty boxes dropped" if counts.skipped_boxes else ""
+        print(
+            f"exported {counts.images:,} images, {counts.annotations:,} boxes"
+            f" ({counts.skipped_samples:,} samples without blocks skipped{dropped})"
+            f" to {Path(args.to).resolve() / 'annotations.json'}"
+        )
+        return 0
     count = export_got(args.out, args.to, progress=True)
     print(f"exported {count:,} samples to {Path(args.to).resolve() / 'train.json'}")
     return 0
