@@ -34,8 +34,8 @@ from gotdata.renderers.kit.latex.pages import Block, PageWriter
 from gotdata.renderers.kit.latex.safety import screen
 from gotdata.renderers.kit.latex.tables import TableGenerator
 from gotdata.renderers.kit.latex.text import LICENCES, words
+from gotdata.renderers.kit.latex.warmup import warmup_page
 from gotdata.renderers.kit.rasterize import rasterize_pages
-from gotdata.renderers.latex.warmup import warmup_page
 from gotdata.untrusted import UntrustedInput, parse_json
 
 KINDS = {"formula": "formula", "table": "table", "page": "paragraph"}

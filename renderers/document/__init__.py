@@ -1,0 +1,639 @@
+"""Composed documents: pages that mix prose, headings, lists, formulas, tables and figures made by
+the other renderers, with one Mathpix-markdown target in reading order and boxes for every block,
+line and word taken from the typeset PDF.
+
+Per batch: plan every document, render its figures through the registry, typeset all documents of
+one template in one sandboxed TeX run (a first pass measures what fits in the requested pages, a
+second typesets exactly that), then read block positions from the .aux and words, images and rules
+from the PDF, check each text block's words against its target, and rasterise the pages.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pymupdf
+from PIL import ImageDraw
+from pydantic import Field, model_validator
+
+from gotdata.corpus import Corpus, CorpusItem
+from gotdata.renderer import PROMPT_FORMAT, Job, Rejection, Renderer, RendererParams, Sample
+from gotdata.renderers.document import layout
+from gotdata.renderers.document.compose import (
+    MARK_MACROS,
+    Part,
+    figure_part,
+    float_source,
+    marked,
+    number_figures,
+    write_parts,
+)
+from gotdata.renderers.document.figures import KINDS, Figure, FigureMaker, markup
+from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.latex import fill_template, templates
+from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES, available_cjk_fonts, available_page_families
+from gotdata.renderers.kit.latex.pages import PageWriter
+from gotdata.renderers.kit.latex.text import LICENCES
+from gotdata.renderers.kit.latex.warmup import warmup_page
+from gotdata.renderers.kit.rasterize import rasterize_pages
+
+PROMPT_MULTIPAGE = "OCR with format across multi pages: "
+FRAME_COLOURS = {"red": (220, 30, 30), "green": (20, 160, 60), "blue": (30, 80, 220)}
+MIN_AGREEMENT = 0.9  # text blocks: Indel similarity of PDF words and target (layout.comparable)
+CAPACITY = 4200  # characters of markdown a one-column 11 pt page holds, roughly
+
+
+class DocumentParams(RendererParams):
+    language: Literal["en", "zh", "mixed"] = Field("en", description="page language")
+    columns: Literal["1", "2", "mixed"] = Field("mixed", description="one or two columns")
+    templates: list[str] = Field(default_factory=list, description="page templates to use (default: all)")
+    min_pages: int = Field(1, ge=1, le=8, description="fewest pages per document")
+    max_pages: int = Field(1, ge=1, le=8, description="most pages per document (2+: GOT's multi-page task)")
+    max_figures: int = Field(2, ge=0, le=4, description="most figures per page")
+    figure_kinds: list[Literal["chart", "molecule", "music", "geometry"]] = Field(
+        default_factory=lambda: ["chart", "molecule", "music", "geometry"],
+        description="renderers making figures",
+    )
+    figure_target: Literal["markup", "caption", "none"] = Field(
+        "markup",
+        description="a figure in the target: its renderer's markup + caption, the caption only, or nothing",
+    )
+    furniture_prob: float = Field(0.5, ge=0, le=1, description="chance of a running header and page number")
+    furniture_in_target: bool = Field(False, description="running headers and page numbers in the target")
+    task: Literal["page", "box", "colour", "mixed"] = Field(
+        "page",
+        description="whole page; or one block by box or colour-frame prompt (GOT's fine-grained tasks)",
+    )
+    min_dpi: int = Field(100, ge=50, le=400)
+    max_dpi: int = Field(150, ge=50, le=400)
+    timeout: float = Field(120.0, gt=0, description="seconds one TeX run may take")
+
+    @model_validator(mode="after")
+    def _ranges(self) -> DocumentParams:
+        if self.min_pages > self.max_pages or self.min_dpi > self.max_dpi:
+            raise ValueError("min_pages/min_dpi must not exceed max_pages/max_dpi")
+        if self.task != "page" and self.max_pages > 1:
+            raise ValueError("box and colour tasks are for single pages (max_pages: 1)")
+        return self
+
+
+@dataclass
+class _Plan:
+    key: int
+    template: str
+    engine: str
+    columns: int
+    language: str
+    pages: int
+    dpi: int
+    style: dict[str, Any]
+    parts: list[Part]
+    floats: dict[int, int]  # part index of a figure -> part index of its caption
+    figures: dict[int, Figure] = field(default_factory=dict)
+    task: str = "page"
+    rng: Any = None
+
+
+class DocumentRenderer(Renderer):
+    name = "document"
+    version = "1.0.0"
+    target_format = "mathpix"
+    shard_prefix = "doc"
+    Params = DocumentParams
+    batch_size = 16
+    description = (
+        "composed pages: prose, formulas, tables and other renderers' figures, with block/line/word boxes"
+    )
+    corpus_help = "none: pages are composed from the built-in text and the other renderers' corpora"
+    params: DocumentParams
+
+    def load_corpus(self, paths: list[Path]) -> Corpus:
+        if paths:
+            from gotdata.corpus import CorpusError
+
+            raise CorpusError("the document renderer composes its own content; it takes no corpus")
+        licence = f"generated; text {LICENCES['en']}"
+        return Corpus("builtin-document-composer", [CorpusItem("composer", None, "builtin", licence)])
+
+    def check_available(self) -> None:
+        texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.language != "en" else []))
+
+    def setup(self) -> None:
+        self.check_available()
+        self.workdir = texsandbox.scratch_dir()
+        p = self.params
+        self.templates = [
+            name
+            for name, info in templates().items()
+            if (p.language == "mixed" or info["language"] == p.language)
+            and (p.columns == "mixed" or info["columns"] == p.columns)
+            and (not p.templates or name in p.templates)
+        ]
+        if not self.templates:
+            raise texsandbox.TexUnavailable(
+                f"no page template matches language={p.language}, columns={p.columns}"
+            )
+        self.families = available_page_families()
+        self.cjk_fonts = available_cjk_fonts()
+        self.figures = FigureMaker(sorted(set(p.figure_kinds)))
+        self.figures.setup()
+
+    def close(self) -> None:
+        if hasattr(self, "figures"):
+            self.figures.close()
+        shutil.rmtree(getattr(self, "workdir", ""), ignore_errors=True)
+
+    # -- planning ------------------------------------------------------------------------------------
+    def _plan(self, key: int, job: Job) -> _Plan | Rejection:
+        rng, p = job.rng, self.params
+        template = self.templates[int(rng.integers(len(self.templates)))]
+        info = templates()[template]
+        language = info["language"]
+        if language == "zh":
+            if not self.cjk_fonts:
+                return Rejection("no_cjk_font", "install fonts-noto-cjk")
+            font = self.cjk_fonts[int(rng.integers(len(self.cjk_fonts)))]
+        else:
+            font = self.families[int(rng.integers(len(self.families)))]
+        pages = int(rng.integers(p.min_pages, p.max_pages + 1))
+        size = int(rng.choice([10, 11, 12]))
+        style = {
+            "template": template,
+            "font": font,
+            "size": size,
+            "margin_cm": round(float(rng.uniform(1.6, 2.6)), 2),
+            "linespread": round(float(rng.uniform(1.0, 1.2)), 2),
+            "furniture": bool(rng.random() < p.furniture_prob),
+            "first_page_number": int(rng.integers(1, 400)),  # as if taken from a longer document
+            "pages": pages,
+        }
+        figures = [int(rng.integers(0, p.max_figures + 1)) for _ in range(pages)] if p.figure_kinds else [0]
+        capacity = CAPACITY * (0.6 if info.get("landscape") else 1.0) * {10: 1.25, 11: 1.0, 12: 0.85}[size]
+        budget = int(capacity * pages * 1.15 - 900 * sum(figures))  # a little more than fits; pass 1 cuts
+        parts = write_parts(PageWriter(rng, language), max(budget, 600), language)
+        floats: dict[int, int] = {}
+        pairs = []
+        for _ in range(sum(figures)):
+            kind = p.figure_kinds[int(rng.integers(len(p.figure_kinds)))]
+            seed = int(rng.integers(2**62))
+            at = int(rng.integers(min(2, len(parts)), len(parts) + 1))  # after the opening blocks
+            figure, caption = figure_part(self.figures.caption(kind, rng))
+            figure.target = f"{kind}:{seed}"  # replaced by the rendered figure's markup
+            figure.place = "hbp" if rng.random() < 0.7 else "bp"  # never above the title
+            pairs.append((at, figure, caption))
+        # inserted from the last position down, so a figure and its caption stay side by side
+        for at, figure, caption in sorted(pairs, key=lambda pair: -pair[0]):
+            parts[at:at] = [figure, caption]
+        for index, part in enumerate(parts):
+            if part.category == "figure":
+                floats[index] = index + 1
+        task = p.task if p.task != "mixed" else str(rng.choice(["page", "page", "box", "colour"]))
+        dpi = int(rng.integers(p.min_dpi, p.max_dpi + 1))
+        return _Plan(
+            key,
+            template,
+            info["engine"],
+            int(info["columns"]),
+            language,
+            pages,
+            dpi,
+            style | {"dpi": dpi},
+            parts,
+            floats,
+            task=task,
+            rng=rng,
+        )
+
+    def _render_figures(self, plans: list[_Plan]) -> None:
+        requests, owners = [], []
+        for plan in plans:
+            for index in plan.floats:
+                kind, seed = plan.parts[index].target.split(":")
+                requests.append((kind, int(seed)))
+                owners.append((plan, index))
+        made = self.figures.make(requests, self.workdir, "fig")
+        for (plan, index), figure in zip(owners, made, strict=True):
+            part = plan.parts[index]
+            if figure is None:
+                part.category = "dropped"  # the figure renderer rejected its item: no figure here
+                plan.parts[index + 1].category = "dropped"
+                continue
+            width = min(0.9, max(0.35, 0.55 / max(figure.aspect, 0.3)))
+            part.source = rf"\includegraphics[width={width:.2f}\linewidth]{{{figure.file}}}"
+            part.figure = figure.file
+            part.target = markup(figure.kind, figure.target)
+            plan.figures[index] = figure
+        for plan in plans:
+            kept = [i for i, part in enumerate(plan.parts) if part.category != "dropped"]
+            renumber = {old: new for new, old in enumerate(kept)}
+            plan.floats = {renumber[f]: renumber[c] for f, c in plan.floats.items() if f in renumber}
+            plan.figures = {renumber[i]: fig for i, fig in plan.figures.items() if i in renumber}
+            plan.parts = [plan.parts[i] for i in kept]
+            number_figures(plan.parts)
+
+    # -- LaTeX ---------------------------------------------------------------------------------------
+    def _source(self, plan: _Plan) -> str:
+        style, key = plan.style, plan.key
+        lines = [
+            r"\clearpage",
+            rf"\setcounter{{page}}{{{style['first_page_number']}}}",
+            rf"\newgeometry{{margin={style['margin_cm']}cm}}",
+            texsandbox.marker(key),
+        ]
+        if style["font"] in PAGE_FAMILIES:
+            lines.append(rf"\fontfamily{{{PAGE_FAMILIES[style['font']]}}}")
+        else:
+            lines.append(rf"\CJKfamily{{{style['font']}}}")
+        size = style["size"]
+        lines.append(
+            rf"\fontsize{{{size}}}{{{round(size * 1.2, 1)}}}\linespread{{{style['linespread']}}}\selectfont"
+        )
+        if style["furniture"]:
+            title = next((part.check for part in plan.parts if part.category == "title"), "Notes")
+            running = re.sub(r"\s+", " ", title).strip()[:48] or "Notes"
+            lines.append(rf"\pagestyle{{myheadings}}\markright{{{_escape(running)}}}")
+        else:
+            lines.append(r"\pagestyle{empty}")
+        caption_of = set(plan.floats.values())
+        for index, part in enumerate(plan.parts):
+            block = f"{key}-{index}"
+            if index in plan.floats:
+                caption = plan.floats[index]
+                lines.append(float_source(block, part, f"{key}-{caption}", plan.parts[caption]))
+            elif index in caption_of:
+                continue  # typeset inside its float
+            elif index == 0 and part.category == "title" and plan.columns == 2:
+                part.full_width = True
+                lines.append(
+                    rf"\twocolumn[{{\gdmark{{{block}}}{{s}}{part.source}\par\gdmark{{{block}}}{{e}}}}]"
+                )
+            else:
+                lines.append(marked(block, part))
+        lines.append(rf"\par\gdmark{{{key}-end}}{{e}}")
+        return "\n".join(lines)
+
+    # -- rendering ---------------------------------------------------------------------------------
+    def render_batch(self, jobs: list[Job]) -> list[Sample | Rejection]:
+        results: list[Sample | Rejection | None] = [None] * len(jobs)
+        plans: list[_Plan] = []
+        for key, job in enumerate(jobs):
+            plan = self._plan(key, job)
+            if isinstance(plan, Rejection):
+                results[key] = plan
+            else:
+                plans.append(plan)
+        self._render_figures(plans)
+        groups: dict[tuple[str, str], list[_Plan]] = defaultdict(list)
+        for plan in plans:
+            groups[(plan.engine, plan.template)].append(plan)
+        for (engine, template), members in sorted(groups.items()):
+            for key, outcome in self._typeset(engine, template, members).items():
+                results[key] = outcome
+        return [r if r is not None else Rejection("internal", "no result") for r in results]
+
+    def _typeset(self, engine: str, template: str, plans: list[_Plan]) -> dict[int, Sample | Rejection]:
+        by_key = {plan.key: plan for plan in plans}
+
+        def build(keys, warmup: str = "") -> str:
+            sources = [self._source(by_key[k]) for k in keys]
+            return fill_template(template, "\n".join([MARK_MACROS, warmup, *sources]))
+
+        # the rasterised pass starts with a page that fixes how every font is embedded, whatever
+        # documents share the run (see kit.latex.warmup)
+        warmup = warmup_page([plan.style["font"] for plan in plans])
+
+        timeout = self.params.timeout
+        first = texsandbox.typeset_batch(list(by_key), build, engine, self.workdir, lambda n: timeout)
+        out: dict[int, Sample | Rejection] = {k: Rejection(r, d) for k, (r, d) in first.rejected.items()}
+        if first.pdf is None:
+            return out
+        marks = self._marks(first.pdf, first.aux)
+        for key in first.kept:
+            cut = _fit(by_key[key], marks)
+            if cut is None:
+                out[key] = Rejection("overflow", "nothing but headings fits the pages")
+        kept = [k for k in first.kept if k not in out]
+        if not kept:
+            return out
+        second = texsandbox.typeset_batch(
+            kept, lambda keys: build(keys, warmup), engine, self.workdir, lambda n: timeout
+        )
+        out.update({k: Rejection(r, d) for k, (r, d) in second.rejected.items()})
+        if second.pdf is None:
+            return out
+        marks = self._marks(second.pdf, second.aux)
+        with pymupdf.open(second.pdf) as pdf:
+            for key in second.kept:
+                out[key] = self._sample(by_key[key], marks, pdf, second.pdf)
+        return out
+
+    @staticmethod
+    def _marks(pdf_path: Path, aux: str) -> dict[str, dict[str, layout.Mark]]:
+        with pymupdf.open(pdf_path) as pdf:
+            heights = {number + 1: page.rect.height for number, page in enumerate(pdf)}
+        return layout.read_marks(aux, heights)
+
+    def _sample(self, plan: _Plan, marks, pdf, pdf_path: Path) -> Sample | Rejection:
+        key = plan.key
+        blocks = [f"{key}-{i}" for i in range(len(plan.parts))]
+        if any(b not in marks or set(marks[b]) != {"s", "e"} for b in blocks):
+            return Rejection("lost_marker", "a block left no position (a float that did not fit)")
+        first_page = min(marks[b]["s"].page for b in blocks)
+        last_page = max(marks[b]["e"].page for b in blocks)
+        used = last_page - first_page + 1
+        if not self.params.min_pages <= used <= plan.pages:
+            return Rejection("page_count", f"{used} pages, expected {self.params.min_pages}..{plan.pages}")
+        pages = list(range(first_page, last_page + 1))
+        width = pdf[first_page - 1].rect.width
+        words = [w for number in pages for w in layout.words_of_page(pdf[number - 1], number)]
+        full = {f"{key}-0"} if plan.parts and plan.parts[0].full_width else set()
+        order = sorted(blocks, key=lambda b: _reading_key(marks[b]["s"], width, plan.columns, b in full))
+        furniture, words = _furniture(words, pdf, plan)
+        regions, stray = layout.assign(marks, order, words, width, plan.columns, full)
+        if stray:
+            return Rejection("unassigned_text", " ".join(w.text for w in stray[:8]))
+        for index, part in enumerate(plan.parts):
+            region = regions[f"{key}-{index}"]
+            if part.category == "figure":
+                box = _image_near(pdf, marks[f"{key}-{index}"]["e"])
+                if box is None:
+                    return Rejection("figure_not_found", part.figure)
+                region.extra.append((marks[f"{key}-{index}"]["e"].page, box))
+            elif part.category in ("table", "formula"):
+                region.extra.extend(_rules_in(pdf, marks[f"{key}-{index}"], plan.columns, width))
+            if part.check:
+                found = " ".join(
+                    w.text for w in sorted(region.words, key=lambda w: (w.page, w.line, w.box[0]))
+                )
+                score = layout.agreement(part.check, found, part.math_words)
+                if score < MIN_AGREEMENT:
+                    return Rejection("text_mismatch", f"{part.category} {index}: {score:.2f}")
+            if not region.words and not region.extra:
+                return Rejection("empty_block", f"{part.category} {index}")
+        return self._assemble(plan, order, regions, furniture, pages, pdf_path)
+
+    def _assemble(self, plan: _Plan, order, regions, furniture, pages: list[int], pdf_path: Path) -> Sample:
+        p = self.params
+        scale = plan.dpi / 72
+        images = rasterize_pages(pdf_path, [plan.dpi] * len(pages), pages=[n - 1 for n in pages], colour=True)
+        target_parts: list[str] = []
+        spans: dict[str, tuple[int, int]] = {}
+        position = 0
+
+        def add(block: str, text: str) -> None:
+            nonlocal position
+            if target_parts:
+                position += 2
+            spans[block] = (position, position + len(text))
+            target_parts.append(text)
+            position += len(text)
+
+        if p.furniture_in_target:
+            for item in furniture:
+                if item["category"] == "header":
+                    add(f"header-{item['page']}", item["text"])
+        for block in order:
+            part = plan.parts[int(block.rsplit("-", 1)[1])]
+            if part.category == "figure" and p.figure_target != "markup":
+                continue
+            if part.category == "caption" and p.figure_target == "none":
+                continue
+            add(block, part.target)
+        if p.furniture_in_target:
+            for item in furniture:
+                if item["category"] != "header":
+                    add(f"{item['category']}-{item['page']}", item["text"])
+        target = "\n\n".join(target_parts)
+        first = pages[0]
+
+        def pixels(box) -> list[float]:
+            return [round(v * scale, 2) for v in box]
+
+        block_boxes, line_boxes, word_boxes = [], [], []
+        for reading, block in enumerate(order):
+            part = plan.parts[int(block.rsplit("-", 1)[1])]
+            region = regions[block]
+            for page, box in sorted(region.boxes_by_page().items()):
+                entry = {
+                    "box": pixels(box),
+                    "category": part.category,
+                    "order": reading,
+                    "page": page - first,
+                }
+                if block in spans:
+                    entry["span"] = list(spans[block])
+                block_boxes.append(entry)
+            for page, box, text, members in layout.lines_of(region.words):
+                line_boxes.append({"box": pixels(box), "text": text, "block": reading, "page": page - first})
+                for word in members:
+                    word_boxes.append(
+                        {
+                            "box": pixels(word.box),
+                            "text": word.text,
+                            "line": len(line_boxes) - 1,
+                            "page": page - first,
+                        }
+                    )
+        for item in furniture:
+            entry = {
+                "box": pixels(item["box"]),
+                "category": item["category"],
+                "order": -1,
+                "page": item["page"] - first,
+            }
+            if f"{item['category']}-{item['page']}" in spans:
+                entry["span"] = list(spans[f"{item['category']}-{item['page']}"])
+            block_boxes.append(entry)
+        figures = [
+            {
+                "kind": fig.kind,
+                "renderer": fig.renderer,
+                "renderer_version": fig.renderer_version,
+                "target": fig.target,
+            }
+            for _, fig in sorted(plan.figures.items())
+        ]
+        params = {k: v for k, v in plan.style.items()} | {"blocks": len(order), "figures": len(figures)}
+        extra = {
+            "block_boxes": block_boxes,
+            "line_boxes": line_boxes,
+            "word_boxes": word_boxes,
+            "figures": figures,
+        }
+        if len(images) > 1:
+            return Sample(images, target, params, prompt=PROMPT_MULTIPAGE, extra=extra)
+        if plan.task == "page":
+            return Sample(images, target, params, prompt=PROMPT_FORMAT, extra=extra)
+        return self._fine_grained(plan, images[0], block_boxes, target, params, extra)
+
+    def _fine_grained(self, plan, image, block_boxes, target, params, extra) -> Sample | Rejection:
+        """GOT's box and colour prompts for one block of the page; the target is that block's markup."""
+        rng = plan.rng
+        candidates = [b for b in block_boxes if "span" in b and b["category"] not in ("figure",)]
+        if not candidates:
+            return Rejection("no_block_for_prompt")
+        chosen = candidates[int(rng.integers(len(candidates)))]
+        start, end = chosen["span"]
+        block_target = target[start:end]
+        box = chosen["box"]
+        params = params | {"task": plan.task, "block": chosen["order"]}
+        if plan.task == "box":
+            w, h = image.size
+            norm = [
+                int(box[0] / w * 1000),
+                int(box[1] / h * 1000),
+                int(box[2] / w * 1000),
+                int(box[3] / h * 1000),
+            ]
+            prompt = f"[{', '.join(map(str, norm))}] {PROMPT_FORMAT}"
+            return Sample([image], block_target, params, prompt=prompt, boxes=[box], extra=extra)
+        colour = str(rng.choice(sorted(FRAME_COLOURS)))
+        framed = image.copy()
+        ImageDraw.Draw(framed).rectangle(
+            (box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4), outline=FRAME_COLOURS[colour], width=3
+        )
+        return Sample(
+            [framed],
+            block_target,
+            params | {"frame": colour},
+            prompt=f"[{colour}] {PROMPT_FORMAT}",
+            boxes=[box],
+            extra=extra,
+        )
+
+
+def _escape(text: str) -> str:
+    from gotdata.renderers.kit.latex.text import escape_text
+
+    return escape_text(text)
+
+
+def _reading_key(mark: layout.Mark, width: float, columns: int, full_width: bool) -> tuple:
+    column = -1 if full_width else layout.column_of(mark.x + layout.SLACK, width, columns)
+    return (mark.page, column, mark.y)
+
+
+def _fit(plan: _Plan, marks) -> bool | None:
+    """Cut the plan to the blocks that end within its pages (floats that drifted further go too);
+    None when nothing but headings would remain."""
+    key = plan.key
+    starts = [marks.get(f"{key}-{i}", {}).get("s") for i in range(len(plan.parts))]
+    ends = [marks.get(f"{key}-{i}", {}).get("e") for i in range(len(plan.parts))]
+    first = min((m.page for m in starts if m is not None), default=None)
+    if first is None:
+        return None
+    last_allowed = first + plan.pages - 1
+    keep = [end is not None and end.page <= last_allowed for end in ends]
+    # text blocks are cut at the first that does not fit; floats are kept or dropped with their caption
+    cut = next(
+        (
+            i
+            for i, part in enumerate(plan.parts)
+            if not keep[i] and part.category not in ("figure", "caption")
+        ),
+        len(plan.parts),
+    )
+    kept = []
+    for index, part in enumerate(plan.parts):
+        if part.category in ("figure", "caption"):
+            figure = index if part.category == "figure" else index - 1
+            if keep[figure] and keep[figure + 1] and figure < cut:
+                kept.append(index)
+        elif index < cut:
+            kept.append(index)
+    if not any(plan.parts[i].category in ("paragraph", "list", "formula", "table") for i in kept):
+        return None
+    renumber = {old: new for new, old in enumerate(kept)}
+    plan.floats = {
+        renumber[f]: renumber[c] for f, c in plan.floats.items() if f in renumber and c in renumber
+    }
+    plan.figures = {renumber[i]: fig for i, fig in plan.figures.items() if i in renumber}
+    plan.parts = [plan.parts[i] for i in kept]
+    number_figures(plan.parts)
+    if plan.parts and plan.parts[0].category == "title":
+        plan.parts[0].full_width = False  # set again while the source is written
+    return True
+
+
+def _image_near(pdf, mark: layout.Mark) -> tuple[float, float, float, float] | None:
+    """The placed image whose bottom-right corner is at the figure's end marker (which follows the
+    image on its line; the start marker is on the float's top-left, in vertical mode)."""
+    page = pdf[mark.page - 1]
+    best, distance = None, 1e9
+    for info in page.get_image_info():
+        x0, y0, x1, y1 = info["bbox"]
+        d = abs(x1 - mark.x) + abs(y1 - mark.y)
+        if d < distance:
+            best, distance = (x0, y0, x1, y1), d
+    return best if distance < 3 else None
+
+
+def _rules_in(
+    pdf, block_marks, columns: int, width: float
+) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Ruled lines and filled shapes (table rules, fraction bars, roots) inside a block's interval."""
+    start, end = block_marks["s"], block_marks["e"]
+    found = []
+    for number in range(start.page, end.page + 1):
+        page = pdf[number - 1]
+        for drawing in page.get_drawings():
+            rect = drawing["rect"]
+            y = (rect.y0 + rect.y1) / 2
+            position = (number, layout.column_of((rect.x0 + rect.x1) / 2, width, columns), y)
+            low = (
+                start.page,
+                layout.column_of(start.x + layout.SLACK, width, columns),
+                start.y - layout.SLACK,
+            )
+            high = (end.page, layout.column_of(end.x + layout.SLACK, width, columns), end.y + layout.SLACK)
+            if low <= position <= high:
+                found.append((number, (rect.x0, rect.y0, rect.x1, rect.y1)))
+    return found
+
+
+def _furniture(words, pdf, plan: _Plan):
+    """Running headers and page numbers: the words in the page margins, above or below the text
+    area (geometry's margin), taken out before words are given to blocks."""
+    if not plan.style["furniture"]:
+        return [], words
+    margin = plan.style["margin_cm"] / 2.54 * 72
+    items, rest = [], []
+    by_line: dict[tuple, list] = defaultdict(list)
+    for word in words:
+        height = pdf[word.page - 1].rect.height
+        zone = (
+            "header"
+            if word.box[3] <= margin + 2
+            else ("footer" if word.box[1] >= height - margin - 2 else "")
+        )
+        if zone:
+            by_line[(word.page, zone, word.line)].append(word)
+        else:
+            rest.append(word)
+    for (page, zone, _), members in sorted(by_line.items(), key=lambda item: (item[0][0], item[0][1])):
+        members.sort(key=lambda w: w.box[0])
+        numbers = [w for w in members if w.text.isdigit()]
+        texts = [w for w in members if not w.text.isdigit()]
+        for group, category in (
+            (texts, "header" if zone == "header" else "footer"),
+            (numbers, "page_number"),
+        ):
+            if group:
+                box = (
+                    min(w.box[0] for w in group),
+                    min(w.box[1] for w in group),
+                    max(w.box[2] for w in group),
+                    max(w.box[3] for w in group),
+                )
+                items.append(
+                    {"page": page, "category": category, "box": box, "text": " ".join(w.text for w in group)}
+                )
+    return items, rest
+
+
+__all__ = ["KINDS", "DocumentRenderer"]

@@ -1,0 +1,104 @@
+"""A document's content in source order: LaTeX for each block, its markdown target, its category
+and the plain text the typeset PDF must show. Every block is wrapped in position markers
+(``\\gdmark``), which the typeset PDF turns into coordinates (see layout.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gotdata.renderers.kit.latex.pages import Block, PageWriter
+from gotdata.renderers.kit.latex.text import escape_text
+
+# What \gdmark writes to the .aux at shipout: block key, start or end, x and y in sp, and the
+# physical page (pages shipped so far; the printed page number is the document's own). A comment
+# line, so LaTeX itself ignores it when it reads the .aux back.
+MARK_MACROS = r"""
+\makeatletter
+\newcommand\gdmark[2]{\pdfsavepos
+  \write\@auxout{\@percentchar gdpos{#1}{#2}%
+    {\the\pdflastxpos}{\the\pdflastypos}{\the\ReadonlyShipoutCounter}}}
+\makeatother
+"""
+
+# PageWriter's kinds -> annotation categories
+CATEGORY = {
+    "title": "title",
+    "section": "heading",
+    "subsection": "heading",
+    "paragraph": "paragraph",
+    "math": "formula",
+    "table": "table",
+    "list": "list",
+}
+CHECKED = {"title", "heading", "paragraph", "list", "caption", "footnote"}
+
+
+@dataclass
+class Part:
+    """One block of the document, in source order."""
+
+    category: str
+    source: str  # LaTeX, without markers
+    target: str  # Mathpix markdown
+    check: str = ""  # the text the PDF must show (checked categories only)
+    full_width: bool = False  # spans both columns (a two-column title)
+    figure: str = ""  # file name of the figure's image, for figure blocks
+    place: str = "tbp"  # a figure's float placement, drawn when the page is planned
+    label: str = ""  # a caption's text without its number
+    math_words: frozenset[str] = (
+        frozenset()
+    )  # letter and digit runs of its inline math, which extract as words
+
+
+def plain_of(block: Block, language: str) -> str:
+    """The text a reader sees of a PageWriter block, math left out (math fonts do not extract as text)."""
+    text = block.target
+    text = re.sub(r"\\\(.*?\\\)", " ", text)
+    text = re.sub(r"\\(title|author|section\*|subsection\*)\{(.*?)\}", r"\2", text)
+    text = re.sub(r"\\(begin|end)\{(itemize|enumerate)\}|\\item", " ", text)
+    return text
+
+
+def write_parts(writer: PageWriter, budget: int, language: str) -> list[Part]:
+    """Text, formula, table and list blocks for about ``budget`` characters of page."""
+    parts = []
+    for block in writer.blocks(budget):
+        category = CATEGORY[block.kind]
+        check = plain_of(block, language) if category in CHECKED else ""
+        math = " ".join(re.findall(r"\\\((.*?)\\\)", block.target))
+        words = frozenset(w.casefold() for w in re.findall(r"[A-Za-z]{2,}|\d{2,}", math))
+        parts.append(Part(category, block.source, block.target, check, math_words=words))
+    return parts
+
+
+def figure_part(caption: str) -> tuple[Part, Part]:
+    """A figure (image and markup filled in once its renderer made it) and its caption."""
+    return Part("figure", "", ""), Part("caption", "", "", label=caption)
+
+
+def number_figures(parts: list[Part]) -> None:
+    """Number captions in source order (again after figures are dropped or cut)."""
+    number = 0
+    for part in parts:
+        if part.category == "caption":
+            number += 1
+            text = f"Figure {number}: {part.label}"
+            part.source, part.target, part.check = escape_text(text), text, text
+
+
+def marked(key: str, part: Part) -> str:
+    """The block's source between its start and end markers, both in vertical mode: the start
+    marker lies on the top edge of the block, the end marker on the bottom of its last line."""
+    return f"\\par\\gdmark{{{key}}}{{s}}\n{part.source}\n\\par\\gdmark{{{key}}}{{e}}\n"
+
+
+def float_source(key_figure: str, figure: Part, key_caption: str, caption: Part) -> str:
+    """A figure float: the image (its box comes from the PDF's image placement) and its caption."""
+    return (
+        f"\\begin{{figure}}[{figure.place}]\\centering\n"
+        f"\\gdmark{{{key_figure}}}{{s}}{figure.source}\\gdmark{{{key_figure}}}{{e}}\\par\\smallskip\n"
+        f"\\par\\gdmark{{{key_caption}}}{{s}}{{\\small {caption.source}\\par}}"
+        f"\\gdmark{{{key_caption}}}{{e}}\n"
+        "\\end{figure}\n"
+    )

@@ -1,0 +1,195 @@
+"""Boxes from the typeset PDF itself: block markers (from the .aux), words and lines (PyMuPDF's
+text extraction), figure images and table rules (the page's image placements and drawings).
+
+A block's markers give the interval of reading positions it occupies: (page, column, y) from its
+top edge to the bottom of its last line. Every word of the page falls into the innermost interval
+that contains it; the block's box is the union of its words (and images or rules), never an
+estimate from the LaTeX source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Indel
+
+SP_TO_BP = 72 / 72.27 / 65536  # TeX scaled points to PDF points
+_POS = re.compile(r"%gdpos\{([^}]*)\}\{([se])\}\{(-?\d+)\}\{(-?\d+)\}\{(-?\d+)\}")
+SLACK = 1.0  # points a word may stick out of its block's interval (rounding, italic overhang)
+
+
+@dataclass(frozen=True)
+class Mark:
+    page: int  # 1-based, as TeX counts
+    x: float  # points from the left
+    y: float  # points from the top
+
+
+def read_marks(aux: str, page_heights: dict[int, float]) -> dict[str, dict[str, Mark]]:
+    """block key -> {"s": start mark, "e": end mark}, in PDF points from the page's top-left."""
+    marks: dict[str, dict[str, Mark]] = defaultdict(dict)
+    for key, which, x, y, page in _POS.findall(aux):
+        page_ = int(page)
+        height = page_heights.get(page_, 0.0)
+        marks[key][which] = Mark(page_, int(x) * SP_TO_BP, height - int(y) * SP_TO_BP)
+    return dict(marks)
+
+
+@dataclass
+class Word:
+    page: int
+    box: tuple[float, float, float, float]  # points
+    text: str
+    line: tuple[int, int, int]  # (page, PyMuPDF block, line): words of one text line share it
+
+
+@dataclass
+class Region:
+    """What one block holds once the words are assigned."""
+
+    words: list[Word] = field(default_factory=list)
+    extra: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)  # images, rules
+
+    def boxes_by_page(self) -> dict[int, tuple[float, float, float, float]]:
+        found: dict[int, list] = defaultdict(list)
+        for word in self.words:
+            found[word.page].append(word.box)
+        for page, box in self.extra:
+            found[page].append(box)
+        return {
+            page: (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+            for page, boxes in found.items()
+        }
+
+
+def column_of(x: float, width: float, columns: int) -> int:
+    return 0 if columns == 1 else min(columns - 1, int(x / (width / columns)))
+
+
+def assign(
+    marks: dict[str, dict[str, Mark]],
+    order: list[str],
+    words: list[Word],
+    width: float,
+    columns: int,
+    full_width: set[str],
+) -> tuple[dict[str, Region], list[Word]]:
+    """Words to blocks (innermost containing interval wins); also returns the words no block holds."""
+    regions = {key: Region() for key in order}
+    spans = []
+    for key in order:
+        start, end = marks[key]["s"], marks[key]["e"]
+        if key in full_width:
+            spans.append((key, (start.page, -1, start.y - SLACK), (end.page, -1, end.y + SLACK)))
+        else:
+            low = (start.page, column_of(start.x + SLACK, width, columns), start.y - SLACK)
+            high = (end.page, column_of(end.x + SLACK, width, columns), end.y + SLACK)
+            spans.append((key, low, high))
+    stray = []
+    for word in words:
+        centre_x, centre_y = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
+        best = None
+        for key, low, high in spans:
+            if low[1] == -1:  # full width (a title above two columns): page and height only, and first
+                if (low[0], low[2]) <= (word.page, centre_y) <= (high[0], high[2]):
+                    best = (key, (float("inf"),))
+            elif best is None or best[1][0] != float("inf"):
+                position = (word.page, column_of(centre_x, width, columns), centre_y)
+                if low <= position <= high and (best is None or low > best[1]):
+                    best = (key, low)
+        if best is None:
+            stray.append(word)
+        else:
+            regions[best[0]].words.append(word)
+    return regions, stray
+
+
+ASCENT, DESCENT = 0.78, 0.22  # of the font size, above and below the baseline
+
+
+def words_of_page(page, number: int) -> list[Word]:
+    """The page's words, from its characters. A word's height comes from its font size and
+    baseline, not from the embedded font's ascender and descender: those change with the font
+    subset, which depends on what else the TeX run typeset."""
+    words = []
+    for b, block in enumerate(page.get_text("rawdict")["blocks"]):
+        for n, line in enumerate(block.get("lines", [])):
+            current: list = []
+            for span in line["spans"]:
+                for char in span["chars"]:
+                    if char["c"].isspace():
+                        current = _flush(words, current, number, (number, b, n))
+                    else:
+                        current.append((char, span["size"]))
+            _flush(words, current, number, (number, b, n))
+    return words
+
+
+def _flush(words: list[Word], chars: list, number: int, line: tuple[int, int, int]) -> list:
+    if chars:
+        size = max(s for _, s in chars)
+        baseline = max(c["origin"][1] for c, _ in chars)
+        box = (
+            chars[0][0]["bbox"][0],
+            baseline - ASCENT * size,
+            chars[-1][0]["bbox"][2],
+            baseline + DESCENT * size,
+        )
+        words.append(Word(number, box, "".join(c["c"] for c, _ in chars), line))
+    return []
+
+
+def lines_of(words: list[Word]) -> list[tuple[int, tuple[float, float, float, float], str, list[Word]]]:
+    """Text lines in reading order: (page, box, text, words)."""
+    grouped: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
+    for word in words:
+        grouped[word.line].append(word)
+    lines = []
+    for members in grouped.values():
+        members.sort(key=lambda w: w.box[0])
+        box = (
+            min(w.box[0] for w in members),
+            min(w.box[1] for w in members),
+            max(w.box[2] for w in members),
+            max(w.box[3] for w in members),
+        )
+        lines.append((members[0].page, box, " ".join(w.text for w in members), members))
+    lines.sort(key=lambda line: (line[0], line[1][1], line[1][0]))
+    return lines
+
+
+# --- checking text ------------------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def comparable(text: str, ignore: frozenset[str] = frozenset(), cjk_only: bool = False) -> str:
+    """What both sides of the text check keep: NFKC, case-folded, line-end hyphens joined; Latin
+    words of two or more letters or digits (single symbols extract unreliably) except those in
+    ``ignore`` (the words inline math shows), then every CJK character. ``cjk_only``: CJK alone
+    (in Chinese text, Latin words come from math)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)
+    cjk = "".join(_CJK.findall(text))
+    if cjk_only:
+        return cjk
+    latin = [w for w in re.findall(r"[^\W_]+", _CJK.sub(" ", text)) if len(w) >= 2 and w not in ignore]
+    return " ".join(latin) + ("|" + cjk if cjk else "")
+
+
+def agreement(expected: str, extracted: str, ignore: frozenset[str] = frozenset()) -> float:
+    """Indel similarity (1 - normalised insert/delete distance) of the two comparable texts."""
+    cjk_only = len(_CJK.findall(expected)) > len(expected) / 3
+    a = comparable(expected, cjk_only=cjk_only)
+    b = comparable(extracted, ignore - set(comparable(expected).split()), cjk_only)
+    if not a and not b:
+        return 1.0
+    return Indel.normalized_similarity(a, b)
