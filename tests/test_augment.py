@@ -27,6 +27,7 @@ RENDERS = {
     "music": {},
     "geometry": {},
     "pdf": {"kind": "box", "min_dpi": 60, "max_dpi": 72},
+    "document": {"max_figures": 1, "min_dpi": 60, "max_dpi": 72},
 }
 IOU_FLOOR = 0.9  # mapped box against the box of the warped ink mask, for boxes of 24 px and more
 IOU_SIDE = 24

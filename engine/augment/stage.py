@@ -70,18 +70,20 @@ def _augment_once(sample: Sample, spec: AugmentSpec, steps: list[Step], seed: in
     if rng.random() >= spec.prob or not steps:
         record["ops"] = []
         return Augmented(replace(sample, images=clean), clean, record)
-    images, boxes, applied, warps = [], {}, [], []
+    images, applied, warps = [], [], []
+    tracked: dict[str, TrackedBox] = {}
     for number, image in enumerate(clean):
         array = np.asarray(image)
-        tracked = _collect_boxes(sample, grey_of(array), image.size) if number == 0 else {}
+        mine = _collect_boxes(sample, grey_of(array), image.size, number)
         image_rng = rng if number == 0 else make_rng(derive_seed(seed, "image", number))
-        array, ops, image_warps = _run_steps(array, steps, image_rng, tracked)
+        array, ops, image_warps = _run_steps(array, steps, image_rng, mine)
         images.append(Image.fromarray(array, "L" if array.ndim == 2 else "RGB"))
         applied.append(ops)
-        if number == 0:  # boxes belong to the first image
-            boxes, warps = tracked, image_warps
+        tracked |= mine
+        if number == 0:
+            warps = image_warps
     record["ops"] = applied[0] if len(applied) == 1 else applied
-    return Augmented(_with_boxes(sample, images, boxes), clean, record, warps)
+    return Augmented(_with_boxes(sample, images, tracked), clean, record, warps)
 
 
 def _opaque(image: Image.Image) -> Image.Image:
@@ -184,28 +186,36 @@ def _extra_box_lists(sample: Sample) -> dict[str, list[Any]]:
     }
 
 
-def _collect_boxes(sample: Sample, grey: np.ndarray, size: tuple[int, int]) -> dict[str, TrackedBox]:
-    """Every box of the sample, keyed by where it goes back: ``boxes/3``, ``prompt``, ``line_boxes/0``."""
-    tracked = {f"boxes/{i}": TrackedBox.of(grey, box) for i, box in enumerate(sample.boxes or [])}
+def _collect_boxes(
+    sample: Sample, grey: np.ndarray, size: tuple[int, int], page: int
+) -> dict[str, TrackedBox]:
+    """The sample's boxes on image ``page``, keyed by where they go back: ``boxes/3``, ``prompt``,
+    ``line_boxes/0``. ``boxes`` and the prompt belong to the first image; items of ``*boxes``
+    lists say their image with a ``page`` field (default 0)."""
+    tracked = {}
+    for key, items in _extra_box_lists(sample).items():
+        for i, item in enumerate(items):
+            if (item.get("page", 0) if isinstance(item, dict) else 0) == page:
+                box = item.get("box") if isinstance(item, dict) else item
+                tracked[f"{key}/{i}"] = TrackedBox.of(grey, box)
+    if page != 0:
+        return tracked
+    tracked |= {f"boxes/{i}": TrackedBox.of(grey, box) for i, box in enumerate(sample.boxes or [])}
     found = _prompt_box(sample.prompt)
     if found is not None and not (sample.boxes and normalised(sample.boxes[0], *size) == found[0]):
         width, height = size
         x1, y1, x2, y2 = found[0]
         tracked["prompt"] = TrackedBox.of(grey, [x1 * width / 1000, y1 * height / 1000, x2 * width / 1000,
                                                  y2 * height / 1000])  # fmt: skip
-    for key, items in _extra_box_lists(sample).items():
-        for i, item in enumerate(items):
-            box = item.get("box") if isinstance(item, dict) else item
-            tracked[f"{key}/{i}"] = TrackedBox.of(grey, box)
     return tracked
 
 
 def _with_boxes(sample: Sample, images: list[Image.Image], tracked: dict[str, TrackedBox]) -> Sample:
     width, height = images[0].size
-    limits = np.array([width, height, width, height], dtype=np.float64)
 
-    def final(key: str) -> list[float]:
-        box = np.clip(tracked[key].box(), 0, limits)  # margins past the edge are clipped
+    def final(key: str, page: int = 0) -> list[float]:
+        w, h = images[page].size
+        box = np.clip(tracked[key].box(), 0, np.array([w, h, w, h], dtype=np.float64))  # margins clipped
         return [round(float(v), 2) for v in box]
 
     boxes = [final(f"boxes/{i}") for i in range(len(sample.boxes or []))] if sample.boxes else sample.boxes
@@ -217,7 +227,9 @@ def _with_boxes(sample: Sample, images: list[Image.Image], tracked: dict[str, Tr
     extra = dict(sample.extra)
     for key, items in _extra_box_lists(sample).items():
         extra[key] = [
-            {**item, "box": final(f"{key}/{i}")} if isinstance(item, dict) else final(f"{key}/{i}")
+            {**item, "box": final(f"{key}/{i}", item.get("page", 0))}
+            if isinstance(item, dict)
+            else final(f"{key}/{i}")
             for i, item in enumerate(items)
         ]
     return replace(sample, images=images, boxes=boxes, prompt=prompt, extra=extra)

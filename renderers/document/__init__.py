@@ -54,8 +54,10 @@ class DocumentParams(RendererParams):
     templates: list[str] = Field(default_factory=list, description="page templates to use (default: all)")
     min_pages: int = Field(1, ge=1, le=8, description="fewest pages per document")
     max_pages: int = Field(1, ge=1, le=8, description="most pages per document (2+: GOT's multi-page task)")
+    min_figures: int = Field(0, ge=0, le=4, description="fewest figures per page")
     max_figures: int = Field(2, ge=0, le=4, description="most figures per page")
     figure_kinds: list[Literal["chart", "molecule", "music", "geometry"]] = Field(
+        min_length=1,
         default_factory=lambda: ["chart", "molecule", "music", "geometry"],
         description="renderers making figures",
     )
@@ -75,8 +77,12 @@ class DocumentParams(RendererParams):
 
     @model_validator(mode="after")
     def _ranges(self) -> DocumentParams:
-        if self.min_pages > self.max_pages or self.min_dpi > self.max_dpi:
-            raise ValueError("min_pages/min_dpi must not exceed max_pages/max_dpi")
+        if (
+            self.min_pages > self.max_pages
+            or self.min_dpi > self.max_dpi
+            or self.min_figures > self.max_figures
+        ):
+            raise ValueError("min_pages, min_dpi and min_figures must not exceed their max_")
         if self.task != "page" and self.max_pages > 1:
             raise ValueError("box and colour tasks are for single pages (max_pages: 1)")
         return self
@@ -172,19 +178,21 @@ class DocumentRenderer(Renderer):
             "first_page_number": int(rng.integers(1, 400)),  # as if taken from a longer document
             "pages": pages,
         }
-        figures = [int(rng.integers(0, p.max_figures + 1)) for _ in range(pages)] if p.figure_kinds else [0]
+        figures = [int(rng.integers(p.min_figures, p.max_figures + 1)) for _ in range(pages)]
         capacity = CAPACITY * (0.6 if info.get("landscape") else 1.0) * {10: 1.25, 11: 1.0, 12: 0.85}[size]
-        budget = int(capacity * pages * 1.15 - 900 * sum(figures))  # a little more than fits; pass 1 cuts
+        budget = int(capacity * pages * 1.15 - 1000 * sum(figures))  # a little more than fits; pass 1 cuts
         parts = write_parts(PageWriter(rng, language), max(budget, 600), language)
         floats: dict[int, int] = {}
         pairs = []
         for _ in range(sum(figures)):
             kind = p.figure_kinds[int(rng.integers(len(p.figure_kinds)))]
             seed = int(rng.integers(2**62))
-            at = int(rng.integers(min(2, len(parts)), len(parts) + 1))  # after the opening blocks
+            # after the opening blocks, and early enough that the float lands within the pages
+            at = int(rng.integers(min(2, len(parts)), max(3, int(len(parts) * 0.5)) + 1))
             figure, caption = figure_part(self.figures.caption(kind, rng))
             figure.target = f"{kind}:{seed}"  # replaced by the rendered figure's markup
-            figure.place = "hbp" if rng.random() < 0.7 else "bp"  # never above the title
+            # most figures sit where they are written; some float, as LaTeX places them
+            figure.place = "here" if rng.random() < 0.7 else str(rng.choice(["!hb", "!htb"]))
             pairs.append((at, figure, caption))
         # inserted from the last position down, so a figure and its caption stay side by side
         for at, figure, caption in sorted(pairs, key=lambda pair: -pair[0]):
@@ -223,7 +231,7 @@ class DocumentRenderer(Renderer):
                 part.category = "dropped"  # the figure renderer rejected its item: no figure here
                 plan.parts[index + 1].category = "dropped"
                 continue
-            width = min(0.9, max(0.35, 0.55 / max(figure.aspect, 0.3)))
+            width = min(0.8, 0.34 / max(figure.aspect, 0.1))  # at most a third of the text width high
             part.source = rf"\includegraphics[width={width:.2f}\linewidth]{{{figure.file}}}"
             part.figure = figure.file
             part.target = markup(figure.kind, figure.target)
@@ -367,17 +375,17 @@ class DocumentRenderer(Renderer):
             elif part.category in ("table", "formula"):
                 region.extra.extend(_rules_in(pdf, marks[f"{key}-{index}"], plan.columns, width))
             if part.check:
-                found = " ".join(
-                    w.text for w in sorted(region.words, key=lambda w: (w.page, w.line, w.box[0]))
-                )
+                found = " ".join(line[2] for line in layout.lines_of(region.words, width, plan.columns))
                 score = layout.agreement(part.check, found, part.math_words)
                 if score < MIN_AGREEMENT:
                     return Rejection("text_mismatch", f"{part.category} {index}: {score:.2f}")
             if not region.words and not region.extra:
                 return Rejection("empty_block", f"{part.category} {index}")
-        return self._assemble(plan, order, regions, furniture, pages, pdf_path)
+        return self._assemble(plan, order, regions, furniture, pages, pdf_path, width)
 
-    def _assemble(self, plan: _Plan, order, regions, furniture, pages: list[int], pdf_path: Path) -> Sample:
+    def _assemble(
+        self, plan: _Plan, order, regions, furniture, pages: list[int], pdf_path: Path, width: float
+    ) -> Sample:
         p = self.params
         scale = plan.dpi / 72
         images = rasterize_pages(pdf_path, [plan.dpi] * len(pages), pages=[n - 1 for n in pages], colour=True)
@@ -416,19 +424,21 @@ class DocumentRenderer(Renderer):
 
         block_boxes, line_boxes, word_boxes = [], [], []
         for reading, block in enumerate(order):
-            part = plan.parts[int(block.rsplit("-", 1)[1])]
-            region = regions[block]
+            index = int(block.rsplit("-", 1)[1])
+            part, region = plan.parts[index], regions[block]
+            # a figure's category is what made it: chart, molecule, music or geometry
+            category = plan.figures[index].kind if part.category == "figure" else part.category
             for page, box in sorted(region.boxes_by_page().items()):
                 entry = {
                     "box": pixels(box),
-                    "category": part.category,
+                    "category": category,
                     "order": reading,
                     "page": page - first,
                 }
                 if block in spans:
                     entry["span"] = list(spans[block])
                 block_boxes.append(entry)
-            for page, box, text, members in layout.lines_of(region.words):
+            for page, box, text, members in layout.lines_of(region.words, width, plan.columns):
                 line_boxes.append({"box": pixels(box), "text": text, "block": reading, "page": page - first})
                 for word in members:
                     word_boxes.append(
@@ -474,7 +484,7 @@ class DocumentRenderer(Renderer):
     def _fine_grained(self, plan, image, block_boxes, target, params, extra) -> Sample | Rejection:
         """GOT's box and colour prompts for one block of the page; the target is that block's markup."""
         rng = plan.rng
-        candidates = [b for b in block_boxes if "span" in b and b["category"] not in ("figure",)]
+        candidates = [b for b in block_boxes if "span" in b]
         if not candidates:
             return Rejection("no_block_for_prompt")
         chosen = candidates[int(rng.integers(len(candidates)))]

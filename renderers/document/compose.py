@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gotdata.renderers.kit.latex.pages import Block, PageWriter
+from gotdata.renderers.document.layout import readable
+from gotdata.renderers.kit.latex.pages import PageWriter
 from gotdata.renderers.kit.latex.text import escape_text
 
 # What \gdmark writes to the .aux at shipout: block key, start or end, x and y in sp, and the
@@ -51,21 +52,12 @@ class Part:
     )  # letter and digit runs of its inline math, which extract as words
 
 
-def plain_of(block: Block, language: str) -> str:
-    """The text a reader sees of a PageWriter block, math left out (math fonts do not extract as text)."""
-    text = block.target
-    text = re.sub(r"\\\(.*?\\\)", " ", text)
-    text = re.sub(r"\\(title|author|section\*|subsection\*)\{(.*?)\}", r"\2", text)
-    text = re.sub(r"\\(begin|end)\{(itemize|enumerate)\}|\\item", " ", text)
-    return text
-
-
 def write_parts(writer: PageWriter, budget: int, language: str) -> list[Part]:
     """Text, formula, table and list blocks for about ``budget`` characters of page."""
     parts = []
     for block in writer.blocks(budget):
         category = CATEGORY[block.kind]
-        check = plain_of(block, language) if category in CHECKED else ""
+        check = readable(block.target) if category in CHECKED else ""
         math = " ".join(re.findall(r"\\\((.*?)\\\)", block.target))
         words = frozenset(w.casefold() for w in re.findall(r"[A-Za-z]{2,}|\d{2,}", math))
         parts.append(Part(category, block.source, block.target, check, math_words=words))
@@ -94,11 +86,17 @@ def marked(key: str, part: Part) -> str:
 
 
 def float_source(key_figure: str, figure: Part, key_caption: str, caption: Part) -> str:
-    """A figure float: the image (its box comes from the PDF's image placement) and its caption."""
+    """A figure and its caption: a float, or (place "here") an unbreakable box in the text flow.
+    The image's box comes from the PDF's image placement."""
+    if figure.place == "here":
+        begin = "\\par\\medskip\\noindent\\begin{minipage}{\\linewidth}\\centering\n"
+        end = "\\end{minipage}\\par\\medskip\n"
+    else:
+        begin, end = f"\\begin{{figure}}[{figure.place}]\\centering\n", "\\end{figure}\n"
     return (
-        f"\\begin{{figure}}[{figure.place}]\\centering\n"
+        f"{begin}"
         f"\\gdmark{{{key_figure}}}{{s}}{figure.source}\\gdmark{{{key_figure}}}{{e}}\\par\\smallskip\n"
         f"\\par\\gdmark{{{key_caption}}}{{s}}{{\\small {caption.source}\\par}}"
         f"\\gdmark{{{key_caption}}}{{e}}\n"
-        "\\end{figure}\n"
+        f"{end}"
     )

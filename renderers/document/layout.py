@@ -147,8 +147,10 @@ def _flush(words: list[Word], chars: list, number: int, line: tuple[int, int, in
     return []
 
 
-def lines_of(words: list[Word]) -> list[tuple[int, tuple[float, float, float, float], str, list[Word]]]:
-    """Text lines in reading order: (page, box, text, words)."""
+def lines_of(
+    words: list[Word], width: float, columns: int
+) -> list[tuple[int, tuple[float, float, float, float], str, list[Word]]]:
+    """Text lines in reading order (page, column, top to bottom): (page, box, text, words)."""
     grouped: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
     for word in words:
         grouped[word.line].append(word)
@@ -162,13 +164,23 @@ def lines_of(words: list[Word]) -> list[tuple[int, tuple[float, float, float, fl
             max(w.box[3] for w in members),
         )
         lines.append((members[0].page, box, " ".join(w.text for w in members), members))
-    lines.sort(key=lambda line: (line[0], line[1][1], line[1][0]))
+    lines.sort(
+        key=lambda line: (line[0], column_of(line[1][0] + SLACK, width, columns), line[1][1], line[1][0])
+    )
     return lines
 
 
 # --- checking text ------------------------------------------------------------------------------
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def readable(markdown: str) -> str:
+    """The text a reader sees of a text block's markdown: commands and inline math left out
+    (math fonts do not extract as text)."""
+    text = re.sub(r"\\\(.*?\\\)", " ", markdown, flags=re.DOTALL)
+    text = re.sub(r"\\(title|author|section\*|subsection\*)\{(.*?)\}", r"\2", text)
+    return re.sub(r"\\(begin|end)\{(itemize|enumerate)\}|\\item", " ", text)
 
 
 def comparable(text: str, ignore: frozenset[str] = frozenset(), cjk_only: bool = False) -> str:

@@ -1,0 +1,161 @@
+"""Composed documents: pages in one and two columns, English, Chinese and mixed, one and several
+pages; every block, line and word box checked against the page image and the target."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from gotdata import registry
+from gotdata.renderer import Job, Sample
+from gotdata.renderers.document.layout import agreement, readable
+from gotdata.seeding import make_rng
+
+from .helpers import run_cli
+
+TEXT = {"title", "heading", "paragraph", "list", "caption"}
+FIGURES = {"chart", "molecule", "music", "geometry"}
+CATEGORIES = TEXT | FIGURES | {"formula", "table", "header", "footer", "page_number"}
+
+
+def _render(params: dict, seeds: range) -> list[Sample]:
+    cls = registry.get("document")
+    renderer = cls(cls.parse_params(params))
+    corpus = renderer.load_corpus([])
+    renderer.setup()
+    try:
+        jobs = [Job(corpus.pick(make_rng(s)), make_rng(s)) for s in seeds]
+        return [s for s in renderer.render_batch(jobs) if isinstance(s, Sample)]
+    finally:
+        renderer.close()
+
+
+def _inside(box, image) -> bool:
+    return -0.5 <= box[0] < box[2] <= image.width + 0.5 and -0.5 <= box[1] < box[3] <= image.height + 0.5
+
+
+LAYOUTS = [
+    {"columns": "1", "language": "en"},
+    {"columns": "2", "language": "en"},
+    {"language": "zh"},
+    {"language": "mixed", "columns": "2"},
+    {"min_pages": 2, "max_pages": 3, "max_figures": 1},
+]
+
+
+@pytest.fixture(scope="module", params=LAYOUTS, ids=lambda p: json.dumps(p))
+def rendered(request):
+    params = request.param
+    samples = _render(params, range(8))
+    assert len(samples) >= 5, f"{params}: too many rejections"
+    return params, samples
+
+
+def test_blocks_lines_and_words_agree_with_image_and_target(rendered):
+    params, samples = rendered
+    for sample in samples:
+        pages = len(sample.images)
+        assert params.get("min_pages", 1) <= pages <= params.get("max_pages", 1)
+        blocks, lines, words = (sample.extra[k] for k in ("block_boxes", "line_boxes", "word_boxes"))
+        assert {b["category"] for b in blocks} <= CATEGORIES
+        assert any(b["category"] == "paragraph" for b in blocks)
+        spans = sorted({tuple(b["span"]) for b in blocks if "span" in b})
+        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+            assert end <= start  # blocks do not overlap in the target
+        for block in blocks:
+            assert _inside(block["box"], sample.images[block["page"]]), block
+        for line in lines:
+            assert _inside(line["box"], sample.images[line["page"]])
+            members = [w["text"] for w in words if w["line"] == lines.index(line)]
+            assert line["text"] == " ".join(members)
+        for word in words:
+            assert _inside(word["box"], sample.images[word["page"]])
+        # every text block's own words say what its span of the target says
+        for order in {b["order"] for b in blocks if b["category"] in TEXT and "span" in b}:
+            block = next(b for b in blocks if b["order"] == order)
+            said = " ".join(line["text"] for line in lines if line["block"] == order)
+            start, end = block["span"]
+            assert agreement(readable(sample.target[start:end]), said) >= 0.9, (block, said)
+        if pages > 1:
+            assert sample.prompt == "OCR with format across multi pages: "
+
+
+def test_word_boxes_hold_their_ink(rendered):
+    """Crop the box of every word of running text (three letters or more; math symbols have wide
+    side bearings): it holds ink across most of its width, and is as wide as its letters."""
+    _, samples = rendered
+    checked = 0
+    for sample in samples:
+        greys = [np.asarray(image.convert("L")) for image in sample.images]
+        lines = sample.extra["line_boxes"]
+        kinds = {b["order"]: b["category"] for b in sample.extra["block_boxes"]}
+        for word in sample.extra["word_boxes"]:
+            text = word["text"].strip(".,;:!?\"'()")
+            if kinds.get(lines[word["line"]]["block"]) not in TEXT or len(text) < 3 or not text.isalpha():
+                continue
+            x1, y1, x2, y2 = (int(round(v)) for v in word["box"])
+            crop = greys[word["page"]][max(0, y1) : y2, max(0, x1) : x2]
+            ink = crop < 128
+            assert ink.any(), word
+            columns = np.flatnonzero(ink.any(axis=0))
+            assert columns[-1] - columns[0] + 1 >= 0.6 * crop.shape[1], word
+            assert 0.15 * (y2 - y1) <= (x2 - x1) / len(word["text"]) <= 1.6 * (y2 - y1), word
+            checked += 1
+    assert checked > 20
+
+
+def test_figures_are_what_their_renderers_made():
+    samples = _render({"max_figures": 3, "figure_kinds": ["molecule", "chart"]}, range(6))
+    found = 0
+    for sample in samples:
+        for figure in sample.extra["figures"]:
+            found += 1
+            assert figure["renderer"] in ("molecule", "chart")
+            cls = registry.get(figure["renderer"])
+            fence = "<smiles>" if figure["kind"] == "molecule" else "```onechart"
+            assert f"{fence}" in sample.target and figure["target"] in sample.target
+            assert cls.version == figure["renderer_version"]
+        boxes = [b for b in sample.extra["block_boxes"] if b["category"] in FIGURES]
+        assert len(boxes) == len(sample.extra["figures"])
+    assert found >= 4
+
+
+def test_figure_target_modes():
+    markup = _render({"max_figures": 2, "figure_kinds": ["molecule"]}, range(4))
+    captions = _render({"max_figures": 2, "figure_kinds": ["molecule"], "figure_target": "caption"}, range(4))
+    nothing = _render({"max_figures": 2, "figure_kinds": ["molecule"], "figure_target": "none"}, range(4))
+    assert any("<smiles>" in s.target for s in markup)
+    assert not any("<smiles>" in s.target for s in captions) and any(
+        "Figure 1:" in s.target for s in captions
+    )
+    assert not any("<smiles>" in s.target or "Figure 1:" in s.target for s in nothing)
+
+
+def test_box_and_colour_prompts_target_one_block():
+    pages = _render({"task": "page"}, range(4))
+    boxes = _render({"task": "box"}, range(4))
+    colours = _render({"task": "colour"}, range(4))
+    for page, box in zip(pages, boxes, strict=True):
+        assert page.images[0].tobytes() == box.images[0].tobytes()  # the same page, drawn the same
+        w, h = box.images[0].size
+        x1, y1, x2, y2 = box.boxes[0]
+        norm = [int(x1 / w * 1000), int(y1 / h * 1000), int(x2 / w * 1000), int(y2 / h * 1000)]
+        assert box.prompt == f"[{', '.join(map(str, norm))}] OCR with format: "
+        assert box.target and box.target in page.target
+    for page, framed in zip(pages, colours, strict=True):
+        assert framed.prompt.split("]")[0].strip("[") in ("red", "green", "blue")
+        assert framed.target in page.target and framed.images[0].tobytes() != page.images[0].tobytes()
+
+
+def test_cli_render_and_coco_export(tmp_path):
+    out = tmp_path / "out"
+    done = run_cli("render", "--renderer", "document", "--n", "6", "--shard-size", "3", "--workers", "0",
+                   "--out", str(out), "--no-progress")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    exported = run_cli("export", "coco", str(out), "--to", str(tmp_path / "coco"))
+    assert exported.returncode == 0, exported.stderr
+    coco = json.loads((tmp_path / "coco" / "annotations.json").read_text())
+    assert len(coco["images"]) == 6 and len(coco["annotations"]) > 30
+    assert {c["name"] for c in coco["categories"]} >= {"Text", "Section-header", "Picture", "Formula"}
