@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_charts.py
 	$(BIN)/python benchmarks/bench_music.py
 	$(BIN)/python benchmarks/bench_augment.py
+	$(BIN)/python benchmarks/bench_document.py
 	$(BIN)/python benchmarks/bench_scale.py
 
 # History sweeps (gotdata.sweep) over whole built-in corpora: every sample rendered in forward and in

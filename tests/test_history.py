@@ -23,6 +23,7 @@ CASES = [
     ("music", {"builtin": "generator"}, 48),
     ("music", {"builtin": "music21"}, 48),
     ("pdf", {}, 96),
+    ("document", {"max_figures": 1}, 24),
 ]
 
 
