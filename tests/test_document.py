@@ -15,7 +15,7 @@ from gotdata.seeding import make_rng
 
 from .helpers import run_cli
 
-TEXT = {"title", "heading", "paragraph", "list", "caption"}
+TEXT = {"title", "heading", "paragraph", "list", "caption", "footnote"}
 FIGURES = {"chart", "molecule", "music", "geometry"}
 CATEGORIES = TEXT | FIGURES | {"formula", "table", "header", "footer", "page_number"}
 
@@ -78,6 +78,10 @@ def test_blocks_lines_and_words_agree_with_image_and_target(rendered):
             said = " ".join(line["text"] for line in lines if line["block"] == order)
             start, end = block["span"]
             assert agreement(readable(sample.target[start:end]), said) >= 0.9, (block, said)
+        for note in (b for b in blocks if b["category"] == "footnote"):
+            start, end = note["span"]
+            number = sample.target[start:end].split("]:")[0]  # "[^2]: text", marked in its paragraph
+            assert number.startswith("[^") and f"{number}]" in sample.target[:start]
         if pages > 1:
             assert sample.prompt == "OCR with format across multi pages: "
 
@@ -104,6 +108,12 @@ def test_word_boxes_hold_their_ink(rendered):
             assert 0.15 * (y2 - y1) <= (x2 - x1) / len(word["text"]) <= 1.6 * (y2 - y1), word
             checked += 1
     assert checked > 20
+
+
+def test_footnotes_are_found(rendered):
+    params, samples = rendered
+    notes = sum(b["category"] == "footnote" for s in samples for b in s.extra["block_boxes"])
+    assert notes >= 1 or params.get("language") == "zh"  # about one paragraph in eight has one
 
 
 def test_figures_are_what_their_renderers_made():

@@ -29,8 +29,10 @@ from gotdata.renderers.document.compose import (
     Part,
     figure_part,
     float_source,
+    footnote_source,
     marked,
     number_figures,
+    number_footnotes,
     write_parts,
 )
 from gotdata.renderers.document.figures import KINDS, Figure, FigureMaker, markup
@@ -196,6 +198,8 @@ class DocumentRenderer(Renderer):
             pairs.append((at, figure, caption))
         # inserted from the last position down, so a figure and its caption stay side by side
         for at, figure, caption in sorted(pairs, key=lambda pair: -pair[0]):
+            if at < len(parts) and parts[at].category == "footnote":
+                at += 1  # never between a paragraph and its footnote
             parts[at:at] = [figure, caption]
         for index, part in enumerate(parts):
             if part.category == "figure":
@@ -243,13 +247,14 @@ class DocumentRenderer(Renderer):
             plan.figures = {renumber[i]: fig for i, fig in plan.figures.items() if i in renumber}
             plan.parts = [plan.parts[i] for i in kept]
             number_figures(plan.parts)
+            number_footnotes(plan.parts)
 
     # -- LaTeX ---------------------------------------------------------------------------------------
     def _source(self, plan: _Plan) -> str:
         style, key = plan.style, plan.key
         lines = [
             r"\clearpage",
-            rf"\setcounter{{page}}{{{style['first_page_number']}}}",
+            rf"\setcounter{{page}}{{{style['first_page_number']}}}\setcounter{{footnote}}{{0}}",
             rf"\newgeometry{{margin={style['margin_cm']}cm}}",
             texsandbox.marker(key),
         ]
@@ -273,15 +278,18 @@ class DocumentRenderer(Renderer):
             if index in plan.floats:
                 caption = plan.floats[index]
                 lines.append(float_source(block, part, f"{key}-{caption}", plan.parts[caption]))
-            elif index in caption_of:
-                continue  # typeset inside its float
+            elif index in caption_of or part.category == "footnote":
+                continue  # typeset inside its float or its paragraph
             elif index == 0 and part.category == "title" and plan.columns == 2:
                 part.full_width = True
                 lines.append(
                     rf"\twocolumn[{{\gdmark{{{block}}}{{s}}{part.source}\par\gdmark{{{block}}}{{e}}}}]"
                 )
             else:
-                lines.append(marked(block, part))
+                following = plan.parts[index + 1] if index + 1 < len(plan.parts) else None
+                note = following is not None and following.category == "footnote"
+                suffix = footnote_source(f"{key}-{index + 1}", following) if note else ""
+                lines.append(marked(block, part, suffix))
         lines.append(rf"\par\gdmark{{{key}-end}}{{e}}")
         return "\n".join(lines)
 
@@ -373,7 +381,9 @@ class DocumentRenderer(Renderer):
                     return Rejection("figure_not_found", part.figure)
                 region.extra.append((marks[f"{key}-{index}"]["e"].page, box))
             elif part.category in ("table", "formula"):
-                region.extra.extend(_rules_in(pdf, marks[f"{key}-{index}"], plan.columns, width))
+                region.extra.extend(
+                    _rules_near(region, _rules_in(pdf, marks[f"{key}-{index}"], plan.columns, width))
+                )
             if part.check:
                 found = " ".join(line[2] for line in layout.lines_of(region.words, width, plan.columns))
                 score = layout.agreement(part.check, found, part.math_words)
@@ -544,7 +554,7 @@ def _fit(plan: _Plan, marks) -> bool | None:
         (
             i
             for i, part in enumerate(plan.parts)
-            if not keep[i] and part.category not in ("figure", "caption")
+            if not keep[i] and part.category not in ("figure", "caption", "footnote")
         ),
         len(plan.parts),
     )
@@ -553,6 +563,9 @@ def _fit(plan: _Plan, marks) -> bool | None:
         if part.category in ("figure", "caption"):
             figure = index if part.category == "figure" else index - 1
             if keep[figure] and keep[figure + 1] and figure < cut:
+                kept.append(index)
+        elif part.category == "footnote":  # goes with its paragraph, if it fits too
+            if keep[index] and index - 1 in kept:
                 kept.append(index)
         elif index < cut:
             kept.append(index)
@@ -565,6 +578,7 @@ def _fit(plan: _Plan, marks) -> bool | None:
     plan.figures = {renumber[i]: fig for i, fig in plan.figures.items() if i in renumber}
     plan.parts = [plan.parts[i] for i in kept]
     number_figures(plan.parts)
+    number_footnotes(plan.parts)
     if plan.parts and plan.parts[0].category == "title":
         plan.parts[0].full_width = False  # set again while the source is written
     return True
@@ -604,6 +618,24 @@ def _rules_in(
             if low <= position <= high:
                 found.append((number, (rect.x0, rect.y0, rect.x1, rect.y1)))
     return found
+
+
+RULE_REACH = 10.0  # points a table's rules may lie beyond its text (booktabs' top and bottom rules)
+
+
+def _rules_near(region: layout.Region, rules: list) -> list:
+    """The rules that belong to the block's own text: within RULE_REACH of its words on their page
+    (the interval can also hold a footnote rule or the page's other drawings)."""
+    kept = []
+    for page, rect in rules:
+        words = [w.box for w in region.words if w.page == page]
+        if not words:
+            continue
+        x0, y0 = min(b[0] for b in words) - RULE_REACH, min(b[1] for b in words) - RULE_REACH
+        x1, y1 = max(b[2] for b in words) + RULE_REACH, max(b[3] for b in words) + RULE_REACH
+        if rect[0] < x1 and rect[2] > x0 and y0 <= rect[1] and rect[3] <= y1:
+            kept.append((page, rect))
+    return kept
 
 
 def _furniture(words, pdf, plan: _Plan):

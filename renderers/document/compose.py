@@ -46,22 +46,50 @@ class Part:
     full_width: bool = False  # spans both columns (a two-column title)
     figure: str = ""  # file name of the figure's image, for figure blocks
     place: str = "tbp"  # a figure's float placement, drawn when the page is planned
-    label: str = ""  # a caption's text without its number
+    label: str = ""  # a caption's or footnote's text without its number; a paragraph's own target
     math_words: frozenset[str] = (
         frozenset()
     )  # letter and digit runs of its inline math, which extract as words
 
 
+FOOTNOTE_PROB = 0.12  # chance that a paragraph carries a footnote
+
+
 def write_parts(writer: PageWriter, budget: int, language: str) -> list[Part]:
-    """Text, formula, table and list blocks for about ``budget`` characters of page."""
+    """Text, formula, table and list blocks for about ``budget`` characters of page; a footnote
+    part follows the paragraph whose note it is."""
     parts = []
     for block in writer.blocks(budget):
         category = CATEGORY[block.kind]
         check = readable(block.target) if category in CHECKED else ""
         math = " ".join(re.findall(r"\\\((.*?)\\\)", block.target))
         words = frozenset(w.casefold() for w in re.findall(r"[A-Za-z]{2,}|\d{2,}", math))
-        parts.append(Part(category, block.source, block.target, check, math_words=words))
+        parts.append(Part(category, block.source, block.target, check, math_words=words, label=block.target))
+        if category == "paragraph" and writer.rng.random() < FOOTNOTE_PROB:
+            note = writer.sentences(int(writer.rng.integers(1, 3)))
+            parts.append(Part("footnote", escape_text(note), note, note, label=note))
     return parts
+
+
+def number_footnotes(parts: list[Part]) -> None:
+    """Number footnotes in source order, as LaTeX does once the counter is reset for the
+    document: the paragraph's target ends with Markdown's ``[^n]``, the note reads ``[^n]: text``."""
+    number = 0
+    for index, part in enumerate(parts):
+        if part.category != "paragraph":
+            continue
+        noted = index + 1 < len(parts) and parts[index + 1].category == "footnote"
+        if noted:
+            number += 1
+            parts[index + 1].target = f"[^{number}]: {parts[index + 1].label}"
+        part.target = part.label + (f"[^{number}]" if noted else "")
+
+
+def footnote_source(key: str, note: Part) -> str:
+    """A footnote whose start marker is raised to the top of its first line (it starts in the
+    middle of a paragraph, where a marker would sit on the baseline)."""
+    start = rf"\raisebox{{0.8\baselineskip}}{{\gdmark{{{key}}}{{s}}}}"
+    return rf"\footnote{{{start}{note.source}\gdmark{{{key}}}{{e}}}}"
 
 
 def figure_part(caption: str) -> tuple[Part, Part]:
@@ -79,10 +107,10 @@ def number_figures(parts: list[Part]) -> None:
             part.source, part.target, part.check = escape_text(text), text, text
 
 
-def marked(key: str, part: Part) -> str:
+def marked(key: str, part: Part, suffix: str = "") -> str:
     """The block's source between its start and end markers, both in vertical mode: the start
     marker lies on the top edge of the block, the end marker on the bottom of its last line."""
-    return f"\\par\\gdmark{{{key}}}{{s}}\n{part.source}\n\\par\\gdmark{{{key}}}{{e}}\n"
+    return f"\\par\\gdmark{{{key}}}{{s}}\n{part.source}{suffix}\n\\par\\gdmark{{{key}}}{{e}}\n"
 
 
 def float_source(key_figure: str, figure: Part, key_caption: str, caption: Part) -> str:

@@ -184,8 +184,8 @@ def readable(markdown: str) -> str:
 
 
 def comparable(text: str, ignore: frozenset[str] = frozenset(), cjk_only: bool = False) -> str:
-    """What both sides of the text check keep: NFKC, case-folded, line-end hyphens joined; Latin
-    words of two or more letters or digits (single symbols extract unreliably) except those in
+    """What both sides of the text check keep: NFKC, case-folded, line-end hyphens joined; runs of
+    two or more letters or of digits (single symbols extract unreliably) except those in
     ``ignore`` (the words inline math shows), then every CJK character. ``cjk_only``: CJK alone
     (in Chinese text, Latin words come from math)."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -193,7 +193,8 @@ def comparable(text: str, ignore: frozenset[str] = frozenset(), cjk_only: bool =
     cjk = "".join(_CJK.findall(text))
     if cjk_only:
         return cjk
-    latin = [w for w in re.findall(r"[^\W_]+", _CJK.sub(" ", text)) if len(w) >= 2 and w not in ignore]
+    # runs of letters and runs of digits, apart: a footnote mark extracts glued to the next word
+    latin = [w for w in re.findall(r"[^\W\d_]+|\d+", _CJK.sub(" ", text)) if len(w) >= 2 and w not in ignore]
     return " ".join(latin) + ("|" + cjk if cjk else "")
 
 
