@@ -52,7 +52,7 @@ CAPACITY = 4200  # characters of markdown a one-column 11 pt page holds, roughly
 
 class DocumentParams(RendererParams):
     language: Literal["en", "zh", "mixed"] = Field("en", description="page language")
-    columns: Literal["1", "2", "mixed"] = Field("mixed", description="one or two columns")
+    columns: Literal["1", "2", "3", "mixed"] = Field("mixed", description="one, two or three columns")
     templates: list[str] = Field(default_factory=list, description="page templates to use (default: all)")
     min_pages: int = Field(1, ge=1, le=8, description="fewest pages per document")
     max_pages: int = Field(1, ge=1, le=8, description="most pages per document (2+: GOT's multi-page task)")
@@ -140,6 +140,7 @@ class DocumentRenderer(Renderer):
             for name, info in templates().items()
             if (p.language == "mixed" or info["language"] == p.language)
             and (p.columns == "mixed" or info["columns"] == p.columns)
+            and info.get("only", "document") == "document"
             and (not p.templates or name in p.templates)
         ]
         if not self.templates:
@@ -195,6 +196,8 @@ class DocumentRenderer(Renderer):
             figure.target = f"{kind}:{seed}"  # replaced by the rendered figure's markup
             # most figures sit where they are written; some float, as LaTeX places them
             figure.place = "here" if rng.random() < 0.7 else str(rng.choice(["!hb", "!htb"]))
+            if info["columns"] == "3":
+                figure.place = "here"  # multicols takes no floats
             pairs.append((at, figure, caption))
         # inserted from the last position down, so a figure and its caption stay side by side
         for at, figure, caption in sorted(pairs, key=lambda pair: -pair[0]):
@@ -273,13 +276,20 @@ class DocumentRenderer(Renderer):
         else:
             lines.append(r"\pagestyle{empty}")
         caption_of = set(plan.floats.values())
+        opened = False
         for index, part in enumerate(plan.parts):
+            if plan.columns == 3 and not opened and not (index == 0 and part.category == "title"):
+                lines.append(r"\begin{multicols}{3}")
+                opened = True
             block = f"{key}-{index}"
             if index in plan.floats:
                 caption = plan.floats[index]
                 lines.append(float_source(block, part, f"{key}-{caption}", plan.parts[caption]))
             elif index in caption_of or part.category == "footnote":
                 continue  # typeset inside its float or its paragraph
+            elif index == 0 and part.category == "title" and plan.columns == 3:
+                part.full_width = True  # above the columns
+                lines.append(marked(block, part))
             elif index == 0 and part.category == "title" and plan.columns == 2:
                 part.full_width = True
                 lines.append(
@@ -290,6 +300,8 @@ class DocumentRenderer(Renderer):
                 note = following is not None and following.category == "footnote"
                 suffix = footnote_source(f"{key}-{index + 1}", following) if note else ""
                 lines.append(marked(block, part, suffix))
+        if opened:
+            lines.append(r"\end{multicols}")
         lines.append(rf"\par\gdmark{{{key}-end}}{{e}}")
         return "\n".join(lines)
 
@@ -367,10 +379,15 @@ class DocumentRenderer(Renderer):
         pages = list(range(first_page, last_page + 1))
         width = pdf[first_page - 1].rect.width
         words = [w for number in pages for w in layout.words_of_page(pdf[number - 1], number)]
-        full = {f"{key}-0"} if plan.parts and plan.parts[0].full_width else set()
-        order = sorted(blocks, key=lambda b: _reading_key(marks[b]["s"], width, plan.columns, b in full))
+        grid = layout.Grid(width, plan.columns, plan.style["margin_cm"] / 2.54 * 72)
+        full = {f"{key}-{i}" for i, part in enumerate(plan.parts) if part.full_width}
+        if plan.columns == 3:  # multicols sets footnotes across the whole page
+            full |= {f"{key}-{i}" for i, part in enumerate(plan.parts) if part.category == "footnote"}
+        order = sorted(
+            blocks, key=lambda b: _reading_key(marks[b]["s"], grid, b in full, b.startswith(f"{key}-0"))
+        )
         furniture, words = _furniture(words, pdf, plan)
-        regions, stray = layout.assign(marks, order, words, width, plan.columns, full)
+        regions, stray = layout.assign(marks, order, words, grid, full)
         if stray:
             return Rejection("unassigned_text", " ".join(w.text for w in stray[:8]))
         for index, part in enumerate(plan.parts):
@@ -381,20 +398,20 @@ class DocumentRenderer(Renderer):
                     return Rejection("figure_not_found", part.figure)
                 region.extra.append((marks[f"{key}-{index}"]["e"].page, box))
             elif part.category in ("table", "formula"):
-                region.extra.extend(
-                    _rules_near(region, _rules_in(pdf, marks[f"{key}-{index}"], plan.columns, width))
-                )
+                region.extra.extend(_rules_near(region, _rules_in(pdf, marks[f"{key}-{index}"], grid)))
             if part.check:
-                found = " ".join(line[2] for line in layout.lines_of(region.words, width, plan.columns))
+                block_grid = grid._replace(columns=1) if f"{key}-{index}" in full else grid
+                found = " ".join(line[2] for line in layout.lines_of(region.words, block_grid))
                 score = layout.agreement(part.check, found, part.math_words)
                 if score < MIN_AGREEMENT:
                     return Rejection("text_mismatch", f"{part.category} {index}: {score:.2f}")
             if not region.words and not region.extra:
                 return Rejection("empty_block", f"{part.category} {index}")
-        return self._assemble(plan, order, regions, furniture, pages, pdf_path, width)
+        grids = {b: grid._replace(columns=1) if b in full else grid for b in blocks}  # full width: one column
+        return self._assemble(plan, order, regions, furniture, pages, pdf_path, grids)
 
     def _assemble(
-        self, plan: _Plan, order, regions, furniture, pages: list[int], pdf_path: Path, width: float
+        self, plan: _Plan, order, regions, furniture, pages: list[int], pdf_path: Path, grids: dict
     ) -> Sample:
         p = self.params
         scale = plan.dpi / 72
@@ -448,7 +465,7 @@ class DocumentRenderer(Renderer):
                 if block in spans:
                     entry["span"] = list(spans[block])
                 block_boxes.append(entry)
-            for page, box, text, members in layout.lines_of(region.words, width, plan.columns):
+            for page, box, text, members in layout.lines_of(region.words, grids[block]):
                 line_boxes.append({"box": pixels(box), "text": text, "block": reading, "page": page - first})
                 for word in members:
                     word_boxes.append(
@@ -533,9 +550,12 @@ def _escape(text: str) -> str:
     return escape_text(text)
 
 
-def _reading_key(mark: layout.Mark, width: float, columns: int, full_width: bool) -> tuple:
-    column = -1 if full_width else layout.column_of(mark.x + layout.SLACK, width, columns)
-    return (mark.page, column, mark.y)
+def _reading_key(mark: layout.Mark, grid: layout.Grid, full_width: bool, first: bool) -> tuple:
+    """(page, column, height): a full-width block comes before the columns if it opens the
+    document (the title), after them otherwise (footnotes under three columns)."""
+    if full_width:
+        return (mark.page, -1 if first else grid.columns, mark.y)
+    return (mark.page, grid.column(mark.x + layout.SLACK), mark.y)
 
 
 def _fit(plan: _Plan, marks) -> bool | None:
@@ -597,9 +617,7 @@ def _image_near(pdf, mark: layout.Mark) -> tuple[float, float, float, float] | N
     return best if distance < 3 else None
 
 
-def _rules_in(
-    pdf, block_marks, columns: int, width: float
-) -> list[tuple[int, tuple[float, float, float, float]]]:
+def _rules_in(pdf, block_marks, grid: layout.Grid) -> list[tuple[int, tuple[float, float, float, float]]]:
     """Ruled lines and filled shapes (table rules, fraction bars, roots) inside a block's interval."""
     start, end = block_marks["s"], block_marks["e"]
     found = []
@@ -608,13 +626,13 @@ def _rules_in(
         for drawing in page.get_drawings():
             rect = drawing["rect"]
             y = (rect.y0 + rect.y1) / 2
-            position = (number, layout.column_of((rect.x0 + rect.x1) / 2, width, columns), y)
+            position = (number, grid.column((rect.x0 + rect.x1) / 2), y)
             low = (
                 start.page,
-                layout.column_of(start.x + layout.SLACK, width, columns),
+                grid.column(start.x + layout.SLACK),
                 start.y - layout.SLACK,
             )
-            high = (end.page, layout.column_of(end.x + layout.SLACK, width, columns), end.y + layout.SLACK)
+            high = (end.page, grid.column(end.x + layout.SLACK), end.y + layout.SLACK)
             if low <= position <= high:
                 found.append((number, (rect.x0, rect.y0, rect.x1, rect.y1)))
     return found

@@ -10,9 +10,11 @@ estimate from the LaTeX source.
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -44,6 +46,7 @@ class Word:
     box: tuple[float, float, float, float]  # points
     text: str
     line: tuple[int, int, int]  # (page, PyMuPDF block, line): words of one text line share it
+    baseline: float = 0.0
 
 
 @dataclass
@@ -70,16 +73,25 @@ class Region:
         }
 
 
-def column_of(x: float, width: float, columns: int) -> int:
-    return 0 if columns == 1 else min(columns - 1, int(x / (width / columns)))
+class Grid(NamedTuple):
+    """The page's text columns: equal columns across the text area between the side margins."""
+
+    width: float  # of the page, points
+    columns: int
+    margin: float  # left and right, points
+
+    def column(self, x: float) -> int:
+        if self.columns == 1:
+            return 0
+        share = (x - self.margin) / ((self.width - 2 * self.margin) / self.columns)
+        return max(0, min(self.columns - 1, int(share)))
 
 
 def assign(
     marks: dict[str, dict[str, Mark]],
     order: list[str],
     words: list[Word],
-    width: float,
-    columns: int,
+    grid: Grid,
     full_width: set[str],
 ) -> tuple[dict[str, Region], list[Word]]:
     """Words to blocks (innermost containing interval wins); also returns the words no block holds."""
@@ -90,8 +102,8 @@ def assign(
         if key in full_width:
             spans.append((key, (start.page, -1, start.y - SLACK), (end.page, -1, end.y + SLACK)))
         else:
-            low = (start.page, column_of(start.x + SLACK, width, columns), start.y - SLACK)
-            high = (end.page, column_of(end.x + SLACK, width, columns), end.y + SLACK)
+            low = (start.page, grid.column(start.x + SLACK), start.y - SLACK)
+            high = (end.page, grid.column(end.x + SLACK), end.y + SLACK)
             spans.append((key, low, high))
     stray = []
     for word in words:
@@ -102,7 +114,7 @@ def assign(
                 if (low[0], low[2]) <= (word.page, centre_y) <= (high[0], high[2]):
                     best = (key, (float("inf"),))
             elif best is None or best[1][0] != float("inf"):
-                position = (word.page, column_of(centre_x, width, columns), centre_y)
+                position = (word.page, grid.column(centre_x), centre_y)
                 if low <= position <= high and (best is None or low > best[1]):
                     best = (key, low)
         if best is None:
@@ -143,19 +155,42 @@ def _flush(words: list[Word], chars: list, number: int, line: tuple[int, int, in
             chars[-1][0]["bbox"][2],
             baseline + DESCENT * size,
         )
-        words.append(Word(number, box, "".join(c["c"] for c, _ in chars), line))
+        words.append(Word(number, box, "".join(c["c"] for c, _ in chars), line, baseline))
     return []
 
 
+ROW_TOLERANCE = 3.0  # points between baselines of pieces of one printed line
+
+
 def lines_of(
-    words: list[Word], width: float, columns: int
+    words: list[Word], grid: Grid
 ) -> list[tuple[int, tuple[float, float, float, float], str, list[Word]]]:
-    """Text lines in reading order (page, column, top to bottom): (page, box, text, words)."""
-    grouped: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
+    """Printed lines in reading order (page, column, top to bottom): (page, box, text, words).
+
+    PyMuPDF splits a line where inline math shifts the baseline; pieces of one printed line (same
+    page and column, baselines within ROW_TOLERANCE) are joined again, left to right."""
+    pieces: dict[tuple[int, int, int], list[Word]] = defaultdict(list)
     for word in words:
-        grouped[word.line].append(word)
+        pieces[word.line].append(word)
+    keyed = sorted(
+        (
+            (
+                (members[0].page, grid.column(min(w.box[0] for w in members) + SLACK)),
+                statistics.median(w.baseline for w in members),
+                members,
+            )
+            for members in pieces.values()
+        ),
+        key=lambda piece: (piece[0], piece[1], min(w.box[0] for w in piece[2])),
+    )
+    rows: list[tuple[tuple[int, int], float, list[Word]]] = []
+    for place, baseline, members in keyed:
+        if rows and rows[-1][0] == place and baseline - rows[-1][1] <= ROW_TOLERANCE:
+            rows[-1][2].extend(members)
+        else:
+            rows.append((place, baseline, list(members)))
     lines = []
-    for members in grouped.values():
+    for (page, _), _, members in rows:
         members.sort(key=lambda w: w.box[0])
         box = (
             min(w.box[0] for w in members),
@@ -163,10 +198,7 @@ def lines_of(
             max(w.box[2] for w in members),
             max(w.box[3] for w in members),
         )
-        lines.append((members[0].page, box, " ".join(w.text for w in members), members))
-    lines.sort(
-        key=lambda line: (line[0], column_of(line[1][0] + SLACK, width, columns), line[1][1], line[1][0])
-    )
+        lines.append((page, box, " ".join(w.text for w in members), members))
     return lines
 
 

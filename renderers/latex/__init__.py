@@ -173,6 +173,7 @@ class LatexRenderer(Renderer):
             for name, info in templates().items()
             if (language == "mixed" or info["language"] == language)
             and (not self.params.templates or name in self.params.templates)
+            and info.get("only", "latex") == "latex"  # e.g. three columns: the document renderer's
         ]
         if self.params.mode == "page" and not self.templates:
             raise texsandbox.TexUnavailable(f"no page template matches language={language}")
