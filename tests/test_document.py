@@ -170,3 +170,24 @@ def test_cli_render_and_coco_export(tmp_path):
     coco = json.loads((tmp_path / "coco" / "annotations.json").read_text())
     assert len(coco["images"]) == 6 and len(coco["annotations"]) > 30
     assert {c["name"] for c in coco["categories"]} >= {"Text", "Section-header", "Picture", "Formula"}
+
+
+def test_tables_continue_across_pages_and_say_so():
+    samples = _render({"min_pages": 2, "max_pages": 3, "columns": "1", "long_table_prob": 1.0}, range(6))
+    continued = [s for s in samples if "% continued" in s.target]
+    assert len(continued) >= 3
+    for sample in continued:
+        tables = [b for b in sample.extra["block_boxes"] if b["category"] == "table"]
+        by_order: dict[int, set[int]] = {}
+        for block in tables:
+            by_order.setdefault(block["order"], set()).add(block["page"])
+        spanning = [order for order, pages in by_order.items() if len(pages) == 2]
+        assert spanning, by_order  # one table block with a box on each of two pages
+        block = next(b for b in tables if b["order"] == spanning[0])
+        start, end = block["span"]
+        markdown = sample.target[start:end]
+        first, second = markdown.split("% continued")
+        assert first.count("\\begin{tabular}") == 2 and "\\end{tabular}" in first
+        # the header printed again on the next page is in the continuation too
+        header = first.split("\\hline\n")[1].split("\n")[0]
+        assert second.split("\\hline\n")[1].split("\n")[0] == header

@@ -36,11 +36,13 @@ from gotdata.renderers.document.compose import (
     write_parts,
 )
 from gotdata.renderers.document.figures import KINDS, Figure, FigureMaker, markup
+from gotdata.renderers.document.longtable import PACKAGE as LONGTABLE
+from gotdata.renderers.document.longtable import LongTable
 from gotdata.renderers.kit import texsandbox
 from gotdata.renderers.kit.latex import fill_template, templates
 from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES, available_cjk_fonts, available_page_families
 from gotdata.renderers.kit.latex.pages import PageWriter
-from gotdata.renderers.kit.latex.text import LICENCES
+from gotdata.renderers.kit.latex.text import LICENCES, words
 from gotdata.renderers.kit.latex.warmup import warmup_page
 from gotdata.renderers.kit.rasterize import rasterize_pages
 
@@ -68,6 +70,9 @@ class DocumentParams(RendererParams):
         description="a figure in the target: its renderer's markup + caption, the caption only, or nothing",
     )
     furniture_prob: float = Field(0.5, ge=0, le=1, description="chance of a running header and page number")
+    long_table_prob: float = Field(
+        0.5, ge=0, le=1, description="multi-page, one column: chance of a table continuing on the next page"
+    )
     furniture_in_target: bool = Field(False, description="running headers and page numbers in the target")
     task: Literal["page", "box", "colour", "mixed"] = Field(
         "page",
@@ -149,6 +154,7 @@ class DocumentRenderer(Renderer):
             )
         self.families = available_page_families()
         self.cjk_fonts = available_cjk_fonts()
+        self.words = list(words("en"))
         self.figures = FigureMaker(sorted(set(p.figure_kinds)))
         self.figures.setup()
 
@@ -183,8 +189,14 @@ class DocumentRenderer(Renderer):
         }
         figures = [int(rng.integers(p.min_figures, p.max_figures + 1)) for _ in range(pages)]
         capacity = CAPACITY * (0.6 if info.get("landscape") else 1.0) * {10: 1.25, 11: 1.0, 12: 0.85}[size]
-        budget = int(capacity * pages * 1.15 - 1000 * sum(figures))  # a little more than fits; pass 1 cuts
+        long_table = pages > 1 and info["columns"] == "1" and rng.random() < p.long_table_prob
+        # a little more than fits (pass 1 cuts), less what figures and a long table take
+        budget = int(capacity * (pages * 1.15 - 0.8 * long_table) - 1000 * sum(figures))
         parts = write_parts(PageWriter(rng, language), max(budget, 600), language)
+        if long_table:  # early enough to start on the first pages and run over a page break
+            at = int(rng.integers(len(parts) // 4, max(len(parts) // 4 + 1, len(parts) // 2)))
+            at += at < len(parts) and parts[at].category == "footnote"  # not between a note and its paragraph
+            parts.insert(at, Part("table", "", "", long=LongTable.draw(rng, self.words)))
         floats: dict[int, int] = {}
         pairs = []
         for _ in range(sum(figures)):
@@ -296,6 +308,8 @@ class DocumentRenderer(Renderer):
                     rf"\twocolumn[{{\gdmark{{{block}}}{{s}}{part.source}\par\gdmark{{{block}}}{{e}}}}]"
                 )
             else:
+                if part.long is not None:
+                    part.source = part.long.source(block)
                 following = plan.parts[index + 1] if index + 1 < len(plan.parts) else None
                 note = following is not None and following.category == "footnote"
                 suffix = footnote_source(f"{key}-{index + 1}", following) if note else ""
@@ -329,7 +343,8 @@ class DocumentRenderer(Renderer):
 
         def build(keys, warmup: str = "") -> str:
             sources = [self._source(by_key[k]) for k in keys]
-            return fill_template(template, "\n".join([MARK_MACROS, warmup, *sources]))
+            document = fill_template(template, "\n".join([MARK_MACROS, warmup, *sources]))
+            return document.replace("\\begin{document}", f"{LONGTABLE}\n\\begin{{document}}", 1)
 
         # the rasterised pass starts with a page that fixes how every font is embedded, whatever
         # documents share the run (see kit.latex.warmup)
@@ -371,6 +386,12 @@ class DocumentRenderer(Renderer):
         blocks = [f"{key}-{i}" for i in range(len(plan.parts))]
         if any(b not in marks or set(marks[b]) != {"s", "e"} for b in blocks):
             return Rejection("lost_marker", "a block left no position (a float that did not fit)")
+        for index, part in enumerate(plan.parts):
+            if part.long is not None:  # its markdown follows the rows to their pages
+                rows = [marks.get(f"{key}-{index}-r{n}", {}).get("s") for n in range(len(part.long.rows))]
+                if None in rows:
+                    return Rejection("lost_marker", "a row of a long table left no position")
+                part.target = part.long.target([row.page for row in rows])
         first_page = min(marks[b]["s"].page for b in blocks)
         last_page = max(marks[b]["e"].page for b in blocks)
         used = last_page - first_page + 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from gotdata.renderers.document.layout import readable
 from gotdata.renderers.kit.latex.pages import PageWriter
@@ -47,6 +48,7 @@ class Part:
     figure: str = ""  # file name of the figure's image, for figure blocks
     place: str = "tbp"  # a figure's float placement, drawn when the page is planned
     label: str = ""  # a caption's or footnote's text without its number; a paragraph's own target
+    long: Any = None  # a LongTable, for tables that may continue on the next page
     math_words: frozenset[str] = (
         frozenset()
     )  # letter and digit runs of its inline math, which extract as words
