@@ -191,3 +191,35 @@ def test_tables_continue_across_pages_and_say_so():
         # the header printed again on the next page is in the continuation too
         header = first.split("\\hline\n")[1].split("\n")[0]
         assert second.split("\\hline\n")[1].split("\n")[0] == header
+
+
+def test_a_snippet_corpus_fills_the_pages(tmp_path):
+    """Paragraphs, formulas and tables of a `gotdata corpus latex` file compose the pages."""
+    records = [
+        {
+            "kind": "paragraph",
+            "latex": f"Snippet paragraph number {n} tells of quiet harbours and tall ships.",
+        }
+        for n in range(6)
+    ] + [
+        {"kind": "formula", "latex": "E = m c^{2} + \\alpha"},
+        {"kind": "table", "latex": "\\begin{tabular}{ll}\na & b \\\\\n\\end{tabular}"},
+    ]
+    corpus = tmp_path / "snippets.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    out = tmp_path / "out"
+    args = ["render", "--renderer", "document", "--n", "3", "--corpus", str(corpus), "--param", "language=en"]
+    done = run_cli(*args, "--workers", "0", "--out", str(out), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    import webdataset as wds
+
+    samples = list(wds.WebDataset(str(next(out.glob("*.tar"))), shardshuffle=False))
+    assert len(samples) == 3
+    for sample in samples:
+        meta = json.loads(sample["json"])
+        assert meta["source"]["corpus"] == "snippets.jsonl"
+        assert "Snippet paragraph number" in sample["txt"].decode()
+    refused = run_cli(
+        "render", "--renderer", "document", "--n", "1", "--corpus", str(tmp_path / "none.jsonl")
+    )
+    assert refused.returncode != 0

@@ -21,7 +21,7 @@ import pymupdf
 from PIL import ImageDraw
 from pydantic import Field, model_validator
 
-from gotdata.corpus import Corpus, CorpusItem
+from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import PROMPT_FORMAT, Job, Rejection, Renderer, RendererParams, Sample
 from gotdata.renderers.document import layout
 from gotdata.renderers.document.compose import (
@@ -42,6 +42,7 @@ from gotdata.renderers.kit import texsandbox
 from gotdata.renderers.kit.latex import fill_template, templates
 from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES, available_cjk_fonts, available_page_families
 from gotdata.renderers.kit.latex.pages import PageWriter
+from gotdata.renderers.kit.latex.snippets import read_snippets
 from gotdata.renderers.kit.latex.text import LICENCES, words
 from gotdata.renderers.kit.latex.warmup import warmup_page
 from gotdata.renderers.kit.rasterize import rasterize_pages
@@ -122,16 +123,23 @@ class DocumentRenderer(Renderer):
     description = (
         "composed pages: prose, formulas, tables and other renderers' figures, with block/line/word boxes"
     )
-    corpus_help = "none: pages are composed from the built-in text and the other renderers' corpora"
+    corpus_help = "JSONL from `gotdata corpus latex`: its paragraphs, formulas and tables fill the pages"
     params: DocumentParams
 
     def load_corpus(self, paths: list[Path]) -> Corpus:
-        if paths:
-            from gotdata.corpus import CorpusError
-
-            raise CorpusError("the document renderer composes its own content; it takes no corpus")
-        licence = f"generated; text {LICENCES['en']}"
-        return Corpus("builtin-document-composer", [CorpusItem("composer", None, "builtin", licence)])
+        """Built in: generated math and tables, the bundled public-domain text. A user corpus of
+        snippets: each sample opens with one of its paragraphs, and draws its other paragraphs,
+        formulas and tables from it (generated ones where it has none)."""
+        if not paths:
+            self.pool: dict[str, list[str]] = {}
+            licence = f"generated; text {LICENCES['en']}"
+            return Corpus("builtin-document-composer", [CorpusItem("composer", None, "builtin", licence)])
+        snippets = read_snippets(paths)
+        items = snippets.items.get("paragraph", [])
+        if not items:
+            raise CorpusError(f"{', '.join(map(str, paths))}: no paragraph snippets to compose pages from")
+        self.pool = snippets.pool
+        return Corpus(",".join(p.name for p in paths)[:200], items)
 
     def check_available(self) -> None:
         texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.language != "en" else []))
@@ -192,7 +200,11 @@ class DocumentRenderer(Renderer):
         long_table = pages > 1 and info["columns"] == "1" and rng.random() < p.long_table_prob
         # a little more than fits (pass 1 cuts), less what figures and a long table take
         budget = int(capacity * (pages * 1.15 - 0.8 * long_table) - 1000 * sum(figures))
-        parts = write_parts(PageWriter(rng, language), max(budget, 600), language)
+        pool = dict(self.pool)
+        if job.item.value is not None:  # the drawn paragraph opens the document
+            pool["paragraph"] = [job.item.value]
+            pool["paragraph_more"] = self.pool.get("paragraph", [])
+        parts = write_parts(PageWriter(rng, language, pool), max(budget, 600), language)
         if long_table:  # early enough to start on the first pages and run over a page break
             at = int(rng.integers(len(parts) // 4, max(len(parts) // 4 + 1, len(parts) // 2)))
             at += at < len(parts) and parts[at].category == "footnote"  # not between a note and its paragraph
