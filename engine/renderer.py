@@ -82,6 +82,11 @@ class Renderer(ABC):
         raise NotImplementedError(f"renderer {cls.name!r} has no corpus builder")
 
     @classmethod
+    def output_versions(cls) -> dict[str, str]:
+        """Versions of other renderers whose output this one embeds (they define its output too)."""
+        return {}
+
+    @classmethod
     def dependency_versions(cls) -> dict[str, str]:
         """Versions of the libraries this renderer draws with, recorded in the manifest."""
         return {}

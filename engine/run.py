@@ -86,6 +86,8 @@ def library_versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
     """(renderer versions, which define the output; every version worth recording)."""
     classes = {c.renderer: registry.get(c.renderer) for c in recipe.components}
     renderers = {name: cls.version for name, cls in sorted(classes.items())}
+    for name, cls in sorted(classes.items()):
+        renderers |= {f"{name}/{inner}": version for inner, version in cls.output_versions().items()}
     recorded = {"gotdata": gotdata.__version__, "python": platform.python_version()}
     if any(c.augment is not None for c in recipe.components):
         renderers["(augment)"] = recorded["augment"] = augment.VERSION

@@ -223,3 +223,12 @@ def test_a_snippet_corpus_fills_the_pages(tmp_path):
         "render", "--renderer", "document", "--n", "1", "--corpus", str(tmp_path / "none.jsonl")
     )
     assert refused.returncode != 0
+
+
+def test_figure_renderers_versions_define_the_output():
+    from gotdata.recipe import parse_recipe
+    from gotdata.run import library_versions
+
+    renderers, _ = library_versions(parse_recipe({"n": 2, "components": [{"renderer": "document"}]}, "test"))
+    assert renderers["document/molecule"] == registry.get("molecule").version
+    assert {"document/chart", "document/music", "document/geometry"} <= set(renderers)

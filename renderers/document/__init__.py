@@ -21,6 +21,7 @@ import pymupdf
 from PIL import ImageDraw
 from pydantic import Field, model_validator
 
+from gotdata import registry
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import PROMPT_FORMAT, Job, Rejection, Renderer, RendererParams, Sample
 from gotdata.renderers.document import layout
@@ -125,6 +126,11 @@ class DocumentRenderer(Renderer):
     )
     corpus_help = "JSONL from `gotdata corpus latex`: its paragraphs, formulas and tables fill the pages"
     params: DocumentParams
+
+    @classmethod
+    def output_versions(cls) -> dict[str, str]:
+        # the figures are other renderers' images: a new version of one changes these pages
+        return {name: registry.get(name).version for name, _ in sorted(KINDS.values())}
 
     def load_corpus(self, paths: list[Path]) -> Corpus:
         """Built in: generated math and tables, the bundled public-domain text. A user corpus of
