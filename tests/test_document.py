@@ -39,7 +39,7 @@ def _inside(box, image) -> bool:
 LAYOUTS = [
     {"columns": "1", "language": "en"},
     {"columns": "2", "language": "en"},
-    {"columns": "3"},
+    {"columns": 3},  # as --param columns=3 gives it
     {"language": "zh"},
     {"language": "mixed", "columns": "2"},
     {"min_pages": 2, "max_pages": 3, "max_figures": 1},

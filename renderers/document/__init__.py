@@ -15,11 +15,11 @@ import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pymupdf
 from PIL import ImageDraw
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from gotdata import registry
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
@@ -54,9 +54,16 @@ MIN_AGREEMENT = 0.9  # text blocks: Indel similarity of PDF words and target (la
 CAPACITY = 4200  # characters of markdown a one-column 11 pt page holds, roughly
 
 
+def _as_text(value: Any) -> Any:
+    """``--param columns=2`` arrives as a number."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class DocumentParams(RendererParams):
     language: Literal["en", "zh", "mixed"] = Field("en", description="page language")
-    columns: Literal["1", "2", "3", "mixed"] = Field("mixed", description="one, two or three columns")
+    columns: Annotated[Literal["1", "2", "3", "mixed"], BeforeValidator(_as_text)] = Field(
+        "mixed", description="one, two or three columns"
+    )
     templates: list[str] = Field(default_factory=list, description="page templates to use (default: all)")
     min_pages: int = Field(1, ge=1, le=8, description="fewest pages per document")
     max_pages: int = Field(1, ge=1, le=8, description="most pages per document (2+: GOT's multi-page task)")
