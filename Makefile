@@ -65,6 +65,8 @@ audit: setup
 	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "matplotlib"}' --count 512
 	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "pyecharts"}' --count 512
 	$(BIN)/python -m gotdata.sweep pdf --count 1000
+	$(BIN)/python -m gotdata.sweep document --count 512
+	$(BIN)/python -m gotdata.sweep document --params-json '{"min_pages": 2, "max_pages": 3}' --count 128
 	$(BIN)/python -m gotdata.sweep molecule --augment photo
 	$(BIN)/python -m gotdata.sweep pdf --count 1000 --augment scan
 	$(BIN)/python -m gotdata.sweep latex --params-json '{"mode": "page"}' --count 256 --augment photo
