@@ -28,6 +28,26 @@ def shard_hashes(out: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.tar"))}
 
 
+def in_process_hashes(out: Path, *args: str) -> dict[str, str]:
+    """Shard hashes of a render in this machine's own process (``--workers 0``): the bytes every
+    other way of running the same arguments must reproduce."""
+    done = run_cli(*args, "--out", str(out), "--workers", "0", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    return shard_hashes(out)
+
+
+def object_hashes(url: str) -> dict[str, str]:
+    """Shard hashes of an output behind a URL (an object store), read through its sink."""
+    from gotdata.sinks import open_sink
+
+    sink = open_sink(url)
+    return {
+        name: hashlib.sha256(sink.read_bytes(name, 1 << 30)).hexdigest()
+        for name in sorted(sink.sizes())
+        if name.endswith(".tar")
+    }
+
+
 def assert_same_shards_whatever_the_workers(tmp_path: Path, renderer: str, n: int, shard_size: int) -> None:
     """The same render in-process and on 2 Ray workers gives byte-identical shards."""
     args = ["render", "--renderer", renderer, "--n", str(n), "--shard-size", str(shard_size), "--no-progress"]

@@ -4,7 +4,6 @@ killed mid-run; the run completes on the others and its shards are the bytes of 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -17,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from gotdata.manifest import load_manifest
-from gotdata.sinks import open_sink
 
-from .helpers import SMALL, run_cli, shard_hashes
+from .helpers import SMALL, in_process_hashes, object_hashes
 
 RAY = str(Path(sys.executable).with_name("ray"))
 ARGS = ["render", "--renderer", "molecule", "--n", "960", "--shard-size", "16", "--seed", "23", *SMALL]
@@ -69,9 +67,7 @@ def _kill(pid: int) -> None:
 
 def test_a_node_lost_mid_run(cluster, tmp_path):
     address, env = cluster
-    local = tmp_path / "local"
-    reference = run_cli(*ARGS, "--out", str(local), "--workers", "0", "--no-progress")
-    assert reference.returncode == 0, reference.stderr
+    reference = in_process_hashes(tmp_path / "local", *ARGS)
     url = "s3://gotdata-test/cluster"
     command = [
         sys.executable,
@@ -100,13 +96,7 @@ def test_a_node_lost_mid_run(cluster, tmp_path):
     manifest = load_manifest(url)
     assert manifest.complete and len(manifest.shards) == 60
     assert done_before < 30, "the node was killed with most of the run still to do"
-    sink = open_sink(url)
-    remote = {
-        name: hashlib.sha256(sink.read_bytes(name, 1 << 30)).hexdigest()
-        for name in sorted(sink.sizes())
-        if name.endswith(".tar")
-    }
-    assert remote == shard_hashes(local)
+    assert object_hashes(url) == reference
     nodes = [record.node.split("/")[-1] for record in manifest.shards.values()]
     assert len(set(nodes)) == 3, set(nodes)  # the manifest says where each shard was rendered
     assert nodes.count(lost[:12]) < 20  # node b stopped contributing when it was lost

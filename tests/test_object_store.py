@@ -6,7 +6,6 @@ Render, interrupt, resume, stream while rendering, verify, inspect and export, a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -19,7 +18,7 @@ from gotdata import stream
 from gotdata.manifest import load_manifest
 from gotdata.sinks import FsspecSink, open_sink, without_credentials
 
-from .helpers import SMALL, run_cli, shard_hashes
+from .helpers import SMALL, in_process_hashes, object_hashes, run_cli
 
 ARGS = ["render", "--renderer", "molecule", "--n", "60", "--shard-size", "20", "--seed", "5", *SMALL]
 BUCKET = "s3://gotdata-test"
@@ -27,19 +26,7 @@ BUCKET = "s3://gotdata-test"
 
 @pytest.fixture(scope="module")
 def local_reference(tmp_path_factory):
-    out = tmp_path_factory.mktemp("local")
-    done = run_cli(*ARGS, "--out", str(out), "--workers", "0", "--no-progress")
-    assert done.returncode == 0, done.stderr
-    return shard_hashes(out)
-
-
-def _object_hashes(url: str) -> dict[str, str]:
-    sink = open_sink(url)
-    return {
-        name: hashlib.sha256(sink.read_bytes(name, 1 << 30)).hexdigest()
-        for name in sorted(sink.sizes())
-        if name.endswith(".tar")
-    }
+    return in_process_hashes(tmp_path_factory.mktemp("local"), *ARGS)
 
 
 def test_render_to_s3_writes_the_local_bytes(s3, local_reference):
@@ -47,7 +34,7 @@ def test_render_to_s3_writes_the_local_bytes(s3, local_reference):
     done = run_cli(*ARGS, "--out", url, "--workers", "0", env=s3)
     assert done.returncode == 0, done.stderr
     assert f"shards: {url}/mol-{{000000..000002}}.tar" in done.stdout
-    assert _object_hashes(url) == local_reference
+    assert object_hashes(url) == local_reference
     manifest = load_manifest(url)
     assert manifest.complete and len(manifest.shards) == 3
     assert all(record.node for record in manifest.shards.values())
@@ -65,7 +52,7 @@ def test_interrupted_run_leaves_no_partial_object_and_resumes(s3, local_referenc
     assert "mol-000000.tar" in names and "mol-000001.tar" not in names  # never a partial object
     second = run_cli(*ARGS, "--out", url, "--workers", "0", "--no-progress", env=s3)
     assert second.returncode == 0, second.stderr  # the dead run's lock does not block its resume
-    assert _object_hashes(url) == local_reference
+    assert object_hashes(url) == local_reference
     assert len(load_manifest(url).shards) == 3
 
 
@@ -76,11 +63,11 @@ def test_resume_rehashes_and_replaces_a_damaged_shard(s3, local_reference):
     good = sink.read_bytes("mol-000002.tar", 1 << 30)
     sink.replace("mol-000002.tar", good[:-1] + bytes([good[-1] ^ 1]))  # same size, one bit off
     quick = run_cli(*ARGS, "--out", url, "--workers", "0", "--quick-resume", env=s3)
-    assert quick.returncode == 0 and _object_hashes(url) != local_reference  # sizes alone miss it
+    assert quick.returncode == 0 and object_hashes(url) != local_reference  # sizes alone miss it
     again = run_cli(*ARGS, "--out", url, "--workers", "0", env=s3)
     assert again.returncode == 0, again.stderr
     assert "mol-000002.tar does not match its sha256" in again.stderr
-    assert _object_hashes(url) == local_reference
+    assert object_hashes(url) == local_reference
 
 
 def test_follow_stream_verify_inspect_and_export_read_s3(s3, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import SMALL, run_cli, shard_hashes
+from .helpers import SMALL, in_process_hashes, run_cli, shard_hashes
 
 ARGS = ["render", "--renderer", "molecule", "--n", "120", "--shard-size", "20", "--seed", "11", *SMALL]
 
@@ -23,10 +23,7 @@ ARGS = ["render", "--renderer", "molecule", "--n", "120", "--shard-size", "20", 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     """The same run in-process (``--workers 0``): what every other way of running must reproduce."""
-    out = tmp_path_factory.mktemp("reference")
-    result = run_cli(*ARGS, "--out", str(out), "--workers", "0", "--no-progress")
-    assert result.returncode == 0, result.stderr
-    return shard_hashes(out)
+    return in_process_hashes(tmp_path_factory.mktemp("reference"), *ARGS)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

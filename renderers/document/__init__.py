@@ -40,11 +40,11 @@ from gotdata.renderers.document.figures import KINDS, Figure, FigureMaker, marku
 from gotdata.renderers.document.longtable import PACKAGE as LONGTABLE
 from gotdata.renderers.document.longtable import LongTable
 from gotdata.renderers.kit import texsandbox
-from gotdata.renderers.kit.latex import fill_template, templates
+from gotdata.renderers.kit.latex import fill_template, page_templates, templates
 from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES, available_cjk_fonts, available_page_families
 from gotdata.renderers.kit.latex.pages import PageWriter
 from gotdata.renderers.kit.latex.snippets import read_snippets
-from gotdata.renderers.kit.latex.text import LICENCES, words
+from gotdata.renderers.kit.latex.text import LICENCES, escape_text, words
 from gotdata.renderers.kit.latex.warmup import warmup_page
 from gotdata.renderers.kit.rasterize import rasterize_pages
 
@@ -148,11 +148,11 @@ class DocumentRenderer(Renderer):
             licence = f"generated; text {LICENCES['en']}"
             return Corpus("builtin-document-composer", [CorpusItem("composer", None, "builtin", licence)])
         snippets = read_snippets(paths)
-        items = snippets.items.get("paragraph", [])
-        if not items:
+        corpus = snippets.corpus("paragraph", paths)
+        if len(corpus) == 0:
             raise CorpusError(f"{', '.join(map(str, paths))}: no paragraph snippets to compose pages from")
         self.pool = snippets.pool
-        return Corpus(",".join(p.name for p in paths)[:200], items)
+        return corpus
 
     def check_available(self) -> None:
         texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.language != "en" else []))
@@ -161,14 +161,7 @@ class DocumentRenderer(Renderer):
         self.check_available()
         self.workdir = texsandbox.scratch_dir()
         p = self.params
-        self.templates = [
-            name
-            for name, info in templates().items()
-            if (p.language == "mixed" or info["language"] == p.language)
-            and (p.columns == "mixed" or info["columns"] == p.columns)
-            and info.get("only", "document") == "document"
-            and (not p.templates or name in p.templates)
-        ]
+        self.templates = page_templates("document", p.language, p.templates, p.columns)
         if not self.templates:
             raise texsandbox.TexUnavailable(
                 f"no page template matches language={p.language}, columns={p.columns}"
@@ -309,7 +302,7 @@ class DocumentRenderer(Renderer):
         if style["furniture"]:
             title = next((part.check for part in plan.parts if part.category == "title"), "Notes")
             running = re.sub(r"\s+", " ", title).strip()[:48] or "Notes"
-            lines.append(rf"\pagestyle{{myheadings}}\markright{{{_escape(running)}}}")
+            lines.append(rf"\pagestyle{{myheadings}}\markright{{{escape_text(running)}}}")
         else:
             lines.append(r"\pagestyle{empty}")
         caption_of = set(plan.floats.values())
@@ -380,7 +373,8 @@ class DocumentRenderer(Renderer):
         out: dict[int, Sample | Rejection] = {k: Rejection(r, d) for k, (r, d) in first.rejected.items()}
         if first.pdf is None:
             return out
-        marks = self._marks(first.pdf, first.aux)
+        with pymupdf.open(first.pdf) as pdf:
+            marks = _marks(pdf, first.aux)
         for key in first.kept:
             cut = _fit(by_key[key], marks)
             if cut is None:
@@ -394,17 +388,11 @@ class DocumentRenderer(Renderer):
         out.update({k: Rejection(r, d) for k, (r, d) in second.rejected.items()})
         if second.pdf is None:
             return out
-        marks = self._marks(second.pdf, second.aux)
         with pymupdf.open(second.pdf) as pdf:
+            marks = _marks(pdf, second.aux)
             for key in second.kept:
                 out[key] = self._sample(by_key[key], marks, pdf, second.pdf)
         return out
-
-    @staticmethod
-    def _marks(pdf_path: Path, aux: str) -> dict[str, dict[str, layout.Mark]]:
-        with pymupdf.open(pdf_path) as pdf:
-            heights = {number + 1: page.rect.height for number, page in enumerate(pdf)}
-        return layout.read_marks(aux, heights)
 
     def _sample(self, plan: _Plan, marks, pdf, pdf_path: Path) -> Sample | Rejection:
         key = plan.key
@@ -596,10 +584,9 @@ class DocumentRenderer(Renderer):
         )
 
 
-def _escape(text: str) -> str:
-    from gotdata.renderers.kit.latex.text import escape_text
-
-    return escape_text(text)
+def _marks(pdf, aux: str) -> dict[str, dict[str, layout.Mark]]:
+    """Block positions from the .aux, measured from the top of their (open) PDF's pages."""
+    return layout.read_marks(aux, {number + 1: page.rect.height for number, page in enumerate(pdf)})
 
 
 def _reading_key(mark: layout.Mark, grid: layout.Grid, full_width: bool, first: bool) -> tuple:

@@ -3,7 +3,6 @@ by name): each figure is the exact image its renderer made for its own target.""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +96,3 @@ class FigureMaker:
 
     def caption(self, kind: str, rng: np.random.Generator) -> str:
         return CAPTIONS[kind][int(rng.integers(len(CAPTIONS[kind])))]
-
-
-def describe(figure: Figure) -> str:
-    return json.dumps({"kind": figure.kind, "renderer": figure.renderer, "version": figure.renderer_version})

@@ -21,7 +21,7 @@ from pydantic import Field
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import PROMPT_FORMAT, PROMPT_PLAIN, Job, Rejection, Renderer, RendererParams, Sample
 from gotdata.renderers.kit import texsandbox
-from gotdata.renderers.kit.latex import fill_template, templates
+from gotdata.renderers.kit.latex import fill_template, page_templates, templates
 from gotdata.renderers.kit.latex.fonts import (
     PAGE_FAMILIES,
     PDFLATEX_FONTS,
@@ -133,11 +133,11 @@ class LatexRenderer(Renderer):
             licence = GENERATED if mode != "page" else f"{GENERATED}; text {LICENCES['en']}"
             return Corpus(f"builtin-{mode}-generator", [CorpusItem("generator", None, "builtin", licence)])
         snippets = read_snippets(paths)
-        items = snippets.items.get(KINDS[mode], [])
-        if mode == "page" and not items:
+        corpus = snippets.corpus(KINDS[mode], paths)
+        if mode == "page" and len(corpus) == 0:
             raise CorpusError(f"{', '.join(map(str, paths))}: no paragraph snippets for page mode")
         self.pool = snippets.pool
-        return Corpus(",".join(p.name for p in paths)[:200], items)
+        return corpus
 
     # -- lifecycle -------------------------------------------------------------------------------
     def check_available(self) -> None:
@@ -153,13 +153,7 @@ class LatexRenderer(Renderer):
         if not self.fonts:
             raise texsandbox.TexUnavailable(f"none of the font sets {wanted or 'known'} is installed")
         language = self.params.language
-        self.templates = [
-            name
-            for name, info in templates().items()
-            if (language == "mixed" or info["language"] == language)
-            and (not self.params.templates or name in self.params.templates)
-            and info.get("only", "latex") == "latex"  # e.g. three columns: the document renderer's
-        ]
+        self.templates = page_templates("latex", language, self.params.templates)
         if self.params.mode == "page" and not self.templates:
             raise texsandbox.TexUnavailable(f"no page template matches language={language}")
         self.words = list(words("en"))

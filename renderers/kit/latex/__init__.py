@@ -9,7 +9,7 @@ from importlib.resources import files
 
 from gotdata.renderers.kit.latex.fonts import CJK_PREAMBLE
 
-__all__ = ["CJK_PREAMBLE", "fill_template", "templates"]
+__all__ = ["CJK_PREAMBLE", "fill_template", "page_templates", "templates"]
 
 
 @cache
@@ -23,6 +23,19 @@ def templates() -> dict[str, dict[str, str]]:
         header = text.splitlines()[0].removeprefix("% gotdata-template:").split()
         found[entry.name.removesuffix(".tex")] = dict(f.split("=", 1) for f in header) | {"text": text}
     return found
+
+
+def page_templates(owner: str, language: str, chosen: list[str], columns: str = "mixed") -> list[str]:
+    """Names of the templates a renderer may draw: its language ("mixed": any) and columns, among
+    ``chosen`` (empty: all), and not reserved for another renderer (the header's ``only=``)."""
+    return [
+        name
+        for name, info in templates().items()
+        if language in ("mixed", info["language"])
+        and columns in ("mixed", info["columns"])
+        and info.get("only", owner) == owner
+        and (not chosen or name in chosen)
+    ]
 
 
 def fill_template(template: str, body: str) -> str:

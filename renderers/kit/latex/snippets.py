@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from gotdata.corpus import CorpusError, CorpusItem, read_lines
+from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
 from gotdata.renderers.kit.latex.safety import screen
 from gotdata.untrusted import UntrustedInput, parse_json
 
@@ -17,6 +17,10 @@ from gotdata.untrusted import UntrustedInput, parse_json
 class Snippets:
     pool: dict[str, list[str]]  # kind -> LaTeX; formulas and tables screened and balanced
     items: dict[str, list[CorpusItem]]  # kind -> items, in file order
+
+    def corpus(self, kind: str, paths: list[Path]) -> Corpus:
+        """The items of one kind as a renderer's corpus, named after its files."""
+        return Corpus(",".join(p.name for p in paths)[:200], self.items.get(kind, []))
 
 
 def braces_balanced(source: str) -> bool:
