@@ -232,3 +232,28 @@ def test_figure_renderers_versions_define_the_output():
     renderers, _ = library_versions(parse_recipe({"n": 2, "components": [{"renderer": "document"}]}, "test"))
     assert renderers["document/molecule"] == registry.get("molecule").version
     assert {"document/chart", "document/music", "document/geometry"} <= set(renderers)
+
+
+def test_snippets_a_template_cannot_set_are_kept_out(tmp_path):
+    """A real corpus mixes scripts (TeX Live's guides hold Chinese, its manuals Greek written as
+    Unicode): English pages draw only Latin snippets, a Chinese opening paragraph is refused."""
+    records = [
+        {"kind": "paragraph", "latex": f"Plain words number {n} about rivers and hills."} for n in range(4)
+    ]
+    records += [{"kind": "paragraph", "latex": "Die Konstante α ist klein, und β bleibt gleich."}]
+    records += [{"kind": "paragraph", "latex": "这是一个中文段落，用来检查模板的选择。"}]
+    corpus = tmp_path / "mixed.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    cls = registry.get("document")
+    renderer = cls(cls.parse_params({"language": "en"}))
+    items = renderer.load_corpus([corpus])
+    renderer.setup()
+    try:
+        jobs = [Job(items.items[i], make_rng(i)) for i in range(len(items))]
+        results = renderer.render_batch(jobs)
+    finally:
+        renderer.close()
+    reasons = [r.reason for r in results if not isinstance(r, Sample)]
+    assert "tex_error" not in reasons
+    assert results[-1].reason == "language_mismatch"
+    assert sum(isinstance(r, Sample) for r in results[:4]) >= 3

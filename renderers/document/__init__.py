@@ -43,7 +43,7 @@ from gotdata.renderers.kit import texsandbox
 from gotdata.renderers.kit.latex import fill_template, page_templates, templates
 from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES, available_cjk_fonts, available_page_families
 from gotdata.renderers.kit.latex.pages import PageWriter
-from gotdata.renderers.kit.latex.snippets import read_snippets
+from gotdata.renderers.kit.latex.snippets import read_snippets, typesets_in
 from gotdata.renderers.kit.latex.text import LICENCES, escape_text, words
 from gotdata.renderers.kit.latex.warmup import warmup_page
 from gotdata.renderers.kit.rasterize import rasterize_pages
@@ -143,6 +143,7 @@ class DocumentRenderer(Renderer):
         """Built in: generated math and tables, the bundled public-domain text. A user corpus of
         snippets: each sample opens with one of its paragraphs, and draws its other paragraphs,
         formulas and tables from it (generated ones where it has none)."""
+        self._pools: dict[str, dict[str, list[str]]] = {}
         if not paths:
             self.pool: dict[str, list[str]] = {}
             licence = f"generated; text {LICENCES['en']}"
@@ -153,6 +154,15 @@ class DocumentRenderer(Renderer):
             raise CorpusError(f"{', '.join(map(str, paths))}: no paragraph snippets to compose pages from")
         self.pool = snippets.pool
         return corpus
+
+    def _pool_for(self, language: str) -> dict[str, list[str]]:
+        """The snippets a template of ``language`` can set (pdflatex takes no Greek or Chinese
+        written as Unicode), filtered once per language."""
+        if language not in self._pools:
+            self._pools[language] = {
+                kind: [t for t in texts if typesets_in(t, language)] for kind, texts in self.pool.items()
+            }
+        return self._pools[language]
 
     def check_available(self) -> None:
         texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.language != "en" else []))
@@ -180,7 +190,16 @@ class DocumentRenderer(Renderer):
     # -- planning ------------------------------------------------------------------------------------
     def _plan(self, key: int, job: Job) -> _Plan | Rejection:
         rng, p = job.rng, self.params
-        template = self.templates[int(rng.integers(len(self.templates)))]
+        opening = job.item.value
+        # a snippet corpus may mix languages: its paragraph chooses among the templates that set it
+        usable = [
+            t for t in self.templates if opening is None or typesets_in(opening, templates()[t]["language"])
+        ]
+        if not usable:
+            return Rejection(
+                "language_mismatch", "a Chinese paragraph and no Chinese template (language=zh or mixed)"
+            )
+        template = usable[int(rng.integers(len(usable)))]
         info = templates()[template]
         language = info["language"]
         if language == "zh":
@@ -206,10 +225,10 @@ class DocumentRenderer(Renderer):
         long_table = pages > 1 and info["columns"] == "1" and rng.random() < p.long_table_prob
         # a little more than fits (pass 1 cuts), less what figures and a long table take
         budget = int(capacity * (pages * 1.15 - 0.8 * long_table) - 1000 * sum(figures))
-        pool = dict(self.pool)
-        if job.item.value is not None:  # the drawn paragraph opens the document
-            pool["paragraph"] = [job.item.value]
-            pool["paragraph_more"] = self.pool.get("paragraph", [])
+        pool = dict(self._pool_for(language))
+        if opening is not None:  # the drawn paragraph opens the document; others in its language follow
+            pool["paragraph_more"] = pool.get("paragraph", [])
+            pool["paragraph"] = [opening]
         parts = write_parts(PageWriter(rng, language, pool), max(budget, 600), language)
         if long_table:  # early enough to start on the first pages and run over a page break
             at = int(rng.integers(len(parts) // 4, max(len(parts) // 4 + 1, len(parts) // 2)))

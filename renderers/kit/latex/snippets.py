@@ -23,6 +23,17 @@ class Snippets:
         return Corpus(",".join(p.name for p in paths)[:200], self.items.get(kind, []))
 
 
+# What pdflatex's T1 fonts set: Latin scripts and general punctuation; anything else (Greek, CJK,
+# symbols written as Unicode) stops the run.
+_NOT_LATIN = re.compile(r"[^\u0000-\u024f\u2010-\u2027\u2030-\u205e]")
+
+
+def typesets_in(text: str, language: str) -> bool:
+    """Whether a template of ``language`` can typeset ``text`` as plain text: English templates
+    (pdflatex) take Latin script only; Chinese ones (xelatex, CJK fonts) take anything."""
+    return language == "zh" or not _NOT_LATIN.search(text)
+
+
 def braces_balanced(source: str) -> bool:
     depth = 0
     for match in re.finditer(r"\\.|[{}]", source):
