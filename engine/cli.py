@@ -161,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="folder for predictions.jsonl, summary.json, summary.md")
     s.add_argument("--limit", type=int, help="score at most this many samples")
     s.add_argument("--max-new-tokens", type=int, help="generation budget (default: 1.5x the target + 16)")
+    s.add_argument("--batch-size", type=int, default=16, help="samples generated together (default 16)")
+    s.add_argument("--metrics", default="corrected", choices=["corrected", "got"], help=METRICS_HELP)
     s.add_argument("--no-progress", action="store_true")
 
     f = sub.add_parser("effect", help="train with and without each recipe component; score every pair")
@@ -177,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("renderers", help="list registered renderers and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+METRICS_HELP = (
+    "corrected (default: the usual precision/recall and BLEU direction) or got (GOT-OCR2.0's published "
+    "evaluation, argument order and all)"
+)
 
 
 def _augment_from_args(args: argparse.Namespace) -> dict | None:
@@ -408,8 +416,18 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
 def cmd_score(args: argparse.Namespace, console: Console) -> int:
     from gotdata.model.score import markdown_table, score
 
+    if args.batch_size < 1:
+        raise ValueError("--batch-size must be at least 1")
     summary = score(
-        args.model, args.data, Path(args.out), args.limit, args.max_new_tokens, not args.no_progress, console
+        args.model,
+        args.data,
+        Path(args.out),
+        args.limit,
+        args.max_new_tokens,
+        not args.no_progress,
+        console,
+        mode=args.metrics,
+        batch_size=args.batch_size,
     )
     print(markdown_table(summary), end="")
     print(f"predictions: {Path(args.out) / 'predictions.jsonl'}")

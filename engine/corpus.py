@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import importlib.util
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,11 +46,13 @@ class Corpus:
 def resolve_paths(patterns: Sequence[str | Path], base: Path | None = None) -> list[Path]:
     """Expand files, folders (recursively) and glob patterns into a sorted list of files.
 
-    Relative patterns are taken from ``base`` (the recipe's folder) when given.
+    Relative patterns are taken from ``base`` (the recipe's folder) when given; ``pkg:NAME/PATH``
+    is a path inside installed Python package NAME (real data that ships with a package).
     """
     found: set[Path] = set()
     for pattern in patterns:
-        raw = Path(pattern).expanduser()
+        raw = package_path(str(pattern)) if str(pattern).startswith(PACKAGE_PREFIX) else Path(pattern)
+        raw = raw.expanduser()
         if base is not None and not raw.is_absolute():
             raw = base / raw
         text = str(raw)
@@ -67,6 +70,21 @@ def resolve_paths(patterns: Sequence[str | Path], base: Path | None = None) -> l
                 raise CorpusError(f"corpus path {str(pattern)!r}: {err}") from None
             found.add(file.resolve())
     return sorted(found)
+
+
+PACKAGE_PREFIX = "pkg:"
+
+
+def package_path(pattern: str) -> Path:
+    """``pkg:music21/corpus/bach`` -> that folder of the installed music21 (found, not imported)."""
+    name, _, rest = pattern.removeprefix(PACKAGE_PREFIX).partition("/")
+    try:
+        spec = importlib.util.find_spec(name) if name.isidentifier() else None
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise CorpusError(f"corpus path {pattern!r}: no installed Python package {name!r}")
+    return Path(next(iter(spec.submodule_search_locations))) / rest
 
 
 def _files_under(folder: Path) -> list[Path]:

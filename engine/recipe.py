@@ -70,6 +70,44 @@ class Component(BaseModel):
         return self
 
 
+class EvalSet(BaseModel):
+    """A held-out set ``gotdata effect`` scores every model on; training never sees it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    renderer: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    corpus: list[str] = Field(default_factory=list, description="files, folders, globs or pkg: paths")
+    build_from: list[str] = Field(
+        default_factory=list, description="raw sources the renderer's `gotdata corpus` turns into the corpus"
+    )
+    n: HumanCount = Field(30, gt=0, description="samples to render and score")
+    real: bool = Field(False, description="drawn from real material, not from a generator")
+    split: Literal["file", "composer", "seed"] | None = Field(
+        None,
+        description="how it is kept from training: its files, or its composers' files, are taken out of "
+        "every training corpus; seed: other seeds only (generator sets). Default: file with a corpus",
+    )
+    augment: AugmentSpec | None = None
+
+    @field_validator("corpus", "build_from", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> EvalSet:
+        sources = self.corpus or self.build_from
+        if self.corpus and self.build_from:
+            raise ValueError("give either corpus or build_from, not both")
+        if self.split is None:
+            self.split = "file" if sources else "seed"
+        if self.split != "seed" and not sources:
+            raise ValueError(f"split {self.split!r} needs a corpus or build_from")
+        return self
+
+
 class Output(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -94,6 +132,7 @@ class Recipe(BaseModel):
     max_attempts: int = Field(50, ge=1, description="attempts per index before the run stops")
     output: Output = Field(default_factory=Output)
     components: list[Component] = Field(min_length=1)
+    eval: list[EvalSet] = Field(default_factory=list, description="held-out sets for `gotdata effect`")
 
     @model_validator(mode="after")
     def _consistent(self) -> Recipe:
@@ -101,6 +140,10 @@ class Recipe(BaseModel):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"component names must be unique; give each a distinct name: {duplicates}")
+        sets = [e.name for e in self.eval]
+        clashes = sorted({n for n in sets if sets.count(n) > 1 or n in names})
+        if clashes:
+            raise ValueError(f"eval set names must be unique and differ from component names: {clashes}")
         fixed = sum(c.count or 0 for c in self.components)
         weighted = [c for c in self.components if c.count is None]
         if self.n is None:
@@ -133,7 +176,7 @@ class Recipe(BaseModel):
 
     def fingerprint(self, renderer_versions: dict[str, str]) -> str:
         """Identity of the output: everything that changes shard bytes (not where they are written)."""
-        body = self.model_dump(mode="json", exclude={"output": {"dir"}})
+        body = self.model_dump(mode="json", exclude={"output": {"dir"}, "eval": True})
         body["renderer_versions"] = renderer_versions
         text = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
@@ -176,21 +219,24 @@ def parse_recipe(data: Any, source: str, base_dir: Path | None = None) -> Recipe
     except ValidationError as err:
         raise RecipeError(source, _problems(err)) from None
     problems: list[tuple[str, str]] = []
-    for i, comp in enumerate(recipe.components):
-        where = f"components[{i}]"
+    parts = [(f"components[{i}]", c) for i, c in enumerate(recipe.components)]
+    parts += [(f"eval[{i}]", e) for i, e in enumerate(recipe.eval)]
+    for where, part in parts:
         try:
-            cls = registry.get(comp.renderer)
+            cls = registry.get(part.renderer)
         except (LookupError, TypeError) as err:
             problems.append((f"{where}.renderer", str(err)))
             continue
         try:
-            comp.params = cls.parse_params(comp.params).model_dump(mode="json")
+            part.params = cls.parse_params(part.params).model_dump(mode="json")
         except ValidationError as err:
             problems.extend(_problems(err, f"{where}.params"))
-        try:
-            comp.corpus = [str(p) for p in resolve_paths(comp.corpus, base_dir)] if comp.corpus else []
-        except CorpusError as err:
-            problems.append((f"{where}.corpus", str(err)))
+        for field in [f for f in ("corpus", "build_from") if f in type(part).model_fields]:
+            paths = getattr(part, field)
+            try:
+                setattr(part, field, [str(p) for p in resolve_paths(paths, base_dir)] if paths else [])
+            except CorpusError as err:
+                problems.append((f"{where}.{field}", str(err)))
     if problems:
         raise RecipeError(source, problems)
     return recipe

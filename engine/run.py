@@ -147,7 +147,7 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
     with sink.lock(options.wait, on_wait=console.print):
         manifest = _prepare_output(sink, fingerprint, options.overwrite) or Manifest(
             fingerprint=fingerprint,
-            recipe=recipe.model_dump(mode="json"),
+            recipe=recipe.model_dump(mode="json", exclude={"eval"}),  # eval sets are not this output
             versions=recorded_versions,
             prefix=default_prefix(recipe),
             n=recipe.n or 0,

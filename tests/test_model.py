@@ -13,7 +13,7 @@ from gotdata.model import ModelUnavailable, metrics, require_model_extra  # noqa
 from gotdata.model.chat import IM_END, IMG_PAD, SYSTEM, encode, prompt_text, train_tokenizer  # noqa: E402
 from gotdata.model.checkpoint import load, save  # noqa: E402
 from gotdata.model.data import collate, first_samples, parse_sources, pixel_values  # noqa: E402
-from gotdata.model.score import generate  # noqa: E402
+from gotdata.model.score import generate, generate_batch  # noqa: E402
 from gotdata.model.train import train  # noqa: E402
 
 from .helpers import SMALL, run_cli  # noqa: E402
@@ -150,6 +150,9 @@ def test_score_cli_with_a_saved_model(checkpoint, molecules, tmp_path):
     assert summary["overall"]["samples"] == 6 and summary["molecule"]["samples"] == 6
     assert summary["overall"]["edit_distance"] == pytest.approx(sum(r["edit_distance"] for r in rows) / 6)
     assert "| molecule | 6 |" in (tmp_path / "summary.md").read_text()
+    assert summary["metrics_mode"] == "corrected" and summary["generation"]["samples_per_second"] > 0
+    assert all(r["field"] == "smiles" and 0 <= r["tanimoto"] <= 1 for r in rows)
+    assert 0 <= summary["molecule"]["smiles_valid"] <= 1
 
 
 def test_train_cli_mixes_datasets_by_weight(molecules, tmp_path):
@@ -187,6 +190,72 @@ def test_effect_writes_the_matrix(tmp_path):
     assert "| without-mol |" in (out / "effect.md").read_text()
     eval_keys = {json.loads(line)["key"] for line in (out / "scores/full/mol/predictions.jsonl").open()}
     assert len(eval_keys) == 2
+    assert report["eval_sets"]["mol"]["real"] is False and report["own_real_effect"] == {}
+
+
+def test_effect_scores_real_eval_sets_kept_from_training(tmp_path):
+    chembl = "pkg:rdkit/Contrib/fraggle/data/ChEMBL_11265_actives.smi"
+    (tmp_path / "own.smi").write_text("CCO\nc1ccccc1O\nCC(=O)Nc1ccc(O)cc1\n")
+    recipe = tmp_path / "mix.yaml"
+    recipe.write_text(
+        "seed: 3\nn: 16\nshard_size: 8\ncomponents:\n"
+        "  - {name: mol, renderer: molecule, corpus: own.smi, params: {min_size: 96, max_size: 160}}\n"
+        "  - {name: formulas, renderer: latex, params: {mode: formula}}\n"
+        f"eval:\n  - {{name: chembl, renderer: molecule, corpus: '{chembl}', real: true, n: 3,\n"
+        "     params: {min_size: 96, max_size: 160}}\n"
+    )
+    out = tmp_path / "effect"
+    result = run_cli("effect", str(recipe), "--out", str(out), "--steps", "2", "--eval-n", "2",
+                     "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "effect.json").read_text())
+    chembl_set = report["eval_sets"]["chembl"]
+    assert chembl_set["real"] and chembl_set["samples"] == 3 and chembl_set["source_files"] == 1
+    assert chembl_set["split"].startswith("by file") and "ChEMBL_11265_actives.smi" not in str(
+        report["eval_sets"]["mol"]
+    )
+    assert set(report["own_real_effect"]) == {"mol"}
+    rows = [json.loads(line) for line in (out / "scores/full/chembl/predictions.jsonl").open()]
+    assert len(rows) == 3 and all(r["field"] == "smiles" and "tanimoto" in r for r in rows)
+    text = (out / "effect.md").read_text()
+    assert "## Real eval sets: scores" in text and "| mol | chembl |" in text
+    assert "## Eval sets from the training generators: scores" in text
+
+
+def test_batched_generation_matches_one_at_a_time(checkpoint, molecules):
+    loaded = load(checkpoint)
+    loaded.model.eval()
+    samples = first_samples([(str(molecules), 1.0)], 5)
+    budgets = [3, 9, 20, 5, 12]
+    alone = [generate(loaded, s.images, s.prompt, b) for s, b in zip(samples, budgets, strict=True)]
+    together = generate_batch(loaded, [(s.images, s.prompt) for s in samples], budgets)
+    assert together == alone
+
+
+def test_got_mode_swaps_the_arguments_as_gots_scripts_do():
+    # corrected: the reference is BLEU's reference; got: the prediction is (p1..p4 = 4/6, 3/5, 2/4, 1/3)
+    assert metrics.scores("a b c d", "a b c d e f")["bleu"] == pytest.approx(2.718281828**-0.5)
+    assert metrics.scores("a b c d", "a b c d e f", "got")["bleu"] == pytest.approx((1 / 15) ** 0.25)
+    corrected = metrics.scores("the cat sat", "the cat sat on the mat")
+    got = metrics.scores("the cat sat", "the cat sat on the mat", "got")
+    assert (corrected["precision"], corrected["recall"]) == pytest.approx((1.0, 3 / 5))
+    assert (got["precision"], got["recall"]) == pytest.approx((3 / 5, 1.0))
+    assert got["edit_distance"] == corrected["edit_distance"] == pytest.approx(11 / 22)
+    # Chinese in the prediction only: got uses jieba on both and keeps its whitespace token
+    assert (metrics.scores("我爱北京 cat", "cat")["precision"]) == pytest.approx(
+        1 / 2
+    )  # words: 我爱北京, cat
+    assert (metrics.scores("我爱北京 cat", "cat", "got")["recall"]) == pytest.approx(
+        1 / 5
+    )  # 我 爱 北京 ' ' cat
+    # predictions are stripped in both modes; got drops empty samples from the averages
+    assert metrics.scores(" abc \n", "abc")["edit_distance"] == 0.0
+    assert metrics.scores(" abc \n", "abc", "got")["edit_distance"] == 0.0
+    rows = [metrics.scores("  ", "x", "got"), metrics.scores("x", "x", "got")]
+    assert rows[0][metrics.DROPPED] and metrics.mean(rows)["edit_distance"] == 0.0
+    assert metrics.mean([metrics.scores("  ", "x"), metrics.scores("x", "x")])["edit_distance"] == 0.5
+    with pytest.raises(ValueError, match="corrected, got"):
+        metrics.scores("a", "b", "paper")
 
 
 def test_a_missing_model_extra_is_a_clear_error(monkeypatch):

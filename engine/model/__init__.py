@@ -1,14 +1,14 @@
 """The reference GOT model: transformers' GOT-OCR2 architecture at a chosen size, trained on gotdata
 shards, scored with GOT's metrics, and used to measure what each component of a recipe does to a
-model. Needs the optional ``model`` extra (torch, transformers, tokenizers, nltk, rapidfuzz,
-jieba); the engine itself never imports this package.
+model. Needs the optional ``model`` extra (torch, transformers, tokenizers, nltk, rapidfuzz, jieba,
+apted); the engine itself never imports this package.
 """
 
 from __future__ import annotations
 
 import importlib.util
 
-NEEDED = ("torch", "transformers", "tokenizers", "nltk", "rapidfuzz", "jieba")
+NEEDED = ("torch", "transformers", "tokenizers", "nltk", "rapidfuzz", "jieba", "apted")
 
 
 class ModelUnavailable(RuntimeError):

@@ -253,7 +253,7 @@ class LatexRenderer(Renderer):
         by_key = {plan.key: plan for plan in plans}
 
         def build(keys) -> str:
-            parts = [_preamble_cropped(font)]
+            parts = [preamble_cropped(font)]
             for key in keys:
                 plan = by_key[key]
                 style = plan.style
@@ -349,7 +349,7 @@ class LatexRenderer(Renderer):
         return Sample(images=[image], target=target, params=dict(style), prompt=prompt)
 
 
-def _preamble_cropped(font: str) -> str:
+def preamble_cropped(font: str) -> str:
     return "\n".join(
         [
             r"\documentclass{article}",
