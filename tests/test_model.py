@@ -153,6 +153,12 @@ def test_score_cli_with_a_saved_model(checkpoint, molecules, tmp_path):
     assert summary["metrics_mode"] == "corrected" and summary["generation"]["samples_per_second"] > 0
     assert all(r["field"] == "smiles" and 0 <= r["tanimoto"] <= 1 for r in rows)
     assert 0 <= summary["molecule"]["smiles_valid"] <= 1
+    got = run_cli("score", "--model", str(checkpoint), "--data", str(molecules), "--limit", "6",
+                  "--metrics", "got", "--batch-size", "4", "--out", str(tmp_path / "got"),
+                  "--no-progress")  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    assert json.loads((tmp_path / "got" / "summary.json").read_text())["metrics_mode"] == "got"
+    assert "Metrics mode: `got`" in got.stdout
 
 
 def test_train_cli_mixes_datasets_by_weight(molecules, tmp_path):

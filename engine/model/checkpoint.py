@@ -47,11 +47,13 @@ def quiet() -> None:
     logging.set_verbosity_error()
 
 
-def image_processor(size: int):
+def image_processor(size: int, paper_zero: bool = False):
+    """GOT's processor: a bicubic resize to the square input, never padding, no tiling into crops.
+    ``paper_zero`` maps white paper to 0 and black ink to -2 instead of GOT's CLIP normalisation."""
     from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import GotOcr2ImageProcessorPil
 
-    # GOT resizes (bicubic) to the square input, never pads; no tiling into crops
-    return GotOcr2ImageProcessorPil(size={"height": size, "width": size}, crop_to_patches=False)
+    scale = {"image_mean": [1.0] * 3, "image_std": [0.5] * 3} if paper_zero else {}
+    return GotOcr2ImageProcessorPil(size={"height": size, "width": size}, crop_to_patches=False, **scale)
 
 
 def load(path: str | Path) -> Loaded:

@@ -22,6 +22,9 @@ class Preset:
     # a frozen random encoder keeps each image distinct and the decoder learns to read it.
     vision_lr_scale: float = 0.1
     projector_lr_scale: float = 0.1
+    # pixels scaled so white paper is 0 (see README: with GOT's normalisation a random frozen encoder
+    # gives features that are mostly the same white-page vector, and the decoder never looks at them)
+    paper_zero: bool = False
 
     @property
     def image_tokens(self) -> int:
@@ -59,6 +62,7 @@ PRESETS = {
         learning_rate=1e-3,
         batch_size=8,
         vision_lr_scale=0.0,
+        paper_zero=True,
     ),  # fmt: skip
     "small": Preset(
         image_size=512,

@@ -134,4 +134,4 @@ def _new_model(sources: list[tuple[str, float]], preset_name: str, seed: int) ->
     )
     torch.manual_seed(seed)
     model = GotOcr2ForConditionalGeneration(config)
-    return Loaded(model, tokenizer, image_processor(preset.image_size))
+    return Loaded(model, tokenizer, image_processor(preset.image_size, preset.paper_zero))
