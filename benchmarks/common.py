@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import ray
@@ -35,3 +38,44 @@ def engine_rate(recipe: Recipe, workers: int) -> tuple[float, float]:
                 ray.shutdown()
         manifest = load_manifest(Path(out))
         return rate, max(record.peak_rss_mb for record in manifest.shards.values())
+
+
+def one_component_recipe(component: dict, n: int, shard_size: int, **fields) -> Recipe:
+    """A recipe of one component given whole (renderer, params, augment, ...)."""
+    data = {"n": n, "shard_size": shard_size, "seed": 1, "components": [component]} | fields
+    return parse_recipe(data, "bench")
+
+
+def warm_engine_rate(recipe: Recipe, workers: int, warmup: Recipe | None = None) -> float:
+    """samples/s of one engine run. ``warmup`` renders first, untimed, in the same Ray session (give it
+    one shard per worker), so neither worker start-up nor renderer set-up is timed. In-process the
+    engine keeps its renderers warm between runs of the same component by itself."""
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as warm_out:
+        if workers:
+            ray.init(
+                num_cpus=workers,
+                object_store_memory=128 * 1024**2,  # results are small records, as the executor's own
+                include_dashboard=False,
+                logging_level="ERROR",
+            )
+        try:
+            if warmup is not None:
+                render(warmup, RunOptions(Path(warm_out), workers=workers, progress=False))
+            started = time.perf_counter()
+            render(recipe, RunOptions(Path(out), workers=workers, progress=False))
+            return (recipe.n or 0) / (time.perf_counter() - started)
+        finally:
+            if workers:
+                ray.shutdown()
+
+
+@contextmanager
+def one_cpu() -> Iterator[None]:
+    """This process, and the processes it starts meanwhile (TeX, Node.js, verovio), on one CPU: a
+    per-core rate even where a renderer drives a second process. Ray must start outside it."""
+    everything = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(everything)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, everything)
