@@ -164,7 +164,12 @@ def _generator_plan(component: Component, training: Component, eval_n: int) -> E
     training.corpus = kept
     evaluated = component.model_copy(update={"corpus": held or kept})
     split = f"held-out files ({len(held)} of {len(component.corpus)})" if held else "other seeds"
-    source = f"{len(held or kept)} corpus files" if component.corpus else f"{component.renderer} generator"
+    files = len(held or kept)
+    source = (
+        f"{files} corpus file{'s' if files != 1 else ''}"
+        if component.corpus
+        else f"{component.renderer} generator"
+    )
     return EvalPlan(component.name, component.renderer, False, split, source, held, evaluated, eval_n)
 
 
