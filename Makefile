@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_augment.py
 	$(BIN)/python benchmarks/bench_document.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_limits.py
 
 # History sweeps (gotdata.sweep) over whole built-in corpora: every sample rendered in forward and in
 # reverse order, each in a fresh process, must come out byte-identical. make test sweeps a spread.
