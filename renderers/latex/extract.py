@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import signal
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +25,9 @@ from gotdata.renderers.kit.latex import formulas
 from gotdata.renderers.kit.latex.safety import screen
 
 MAX_FILE_BYTES = 20 * 1024**2
+# pylatexenc's tolerant parser backtracks without bound on some real files (TeX Live's 58 KB
+# pgfmanual-en-macros.tex ran for minutes): a file that takes longer is skipped and counted
+PARSE_SECONDS = 20.0
 MIN_PARAGRAPH = 80
 MAX_SNIPPET = 4000
 DISPLAY_ENVS = {"equation", "equation*", "displaymath", "gather", "gather*", "multline", "multline*"}
@@ -216,7 +222,11 @@ def _file_snippets(path: Path, skipped: Counter[str]) -> Iterator[tuple[str, str
     if "\ufffd" in text:
         skipped["file_encoding_errors"] += 1  # the file is used; broken snippets are dropped
     try:
-        candidates = list(_snippets(text))
+        with _time_limit(PARSE_SECONDS):
+            candidates = list(_snippets(text))
+    except ParseTimeout:
+        skipped["file_parse_timeout"] += 1
+        return
     except (RecursionError, Exception):  # pylatexenc gives up on some inputs: skip the file
         skipped["file_parse_error"] += 1
         return
@@ -229,6 +239,30 @@ def _file_snippets(path: Path, skipped: Counter[str]) -> Iterator[tuple[str, str
             skipped[f"{kind}_{reason}"] += 1
         else:
             yield kind, snippet, text.count("\n", 0, offset) + 1
+
+
+class ParseTimeout(BaseException):
+    """Raised into a parse that ran out of time (a BaseException, so no broad handler eats it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after ``seconds`` (a SIGALRM timer: in the main thread only, where the
+    CLI and ``gotdata effect`` run; elsewhere the block runs unlimited)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def extract(sources: list[Path], out: Path) -> dict[str, Counter]:
