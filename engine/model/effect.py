@@ -182,11 +182,8 @@ def _recipe_plan(spec: EvalSet, corpora: Path, training: dict[str, Component]) -
         corpus = [str(_built_corpus(spec, corpora))]
     removed = {}
     if spec.split == "file":
-        digests = {_digest(f) for f in held}
-        removed = _remove(
-            training,
-            lambda f: Path(f).resolve() in {Path(h).resolve() for h in held} or _digest(f) in digests,
-        )
+        paths, digests = {Path(h).resolve() for h in held}, {_digest(f) for f in held}
+        removed = _remove(training, lambda f: Path(f).resolve() in paths or _digest(f) in digests)
         split = f"by file: none of its {len(held)} source files is in any training corpus"
     elif spec.split == "composer":
         composers = sorted({composer(f) for f in held})

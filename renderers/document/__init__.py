@@ -398,14 +398,10 @@ class DocumentRenderer(Renderer):
             cut = _fit(by_key[key], marks)
             if cut is None:
                 out[key] = Rejection("overflow", "nothing but headings fits the pages")
-        kept = [k for k in first.kept if k not in out]
-        if not kept:
-            return out
-        second = texsandbox.typeset_batch(
-            kept, lambda keys: build(keys, warmup), engine, self.workdir, lambda n: timeout
+        second = texsandbox.typeset_pass(
+            first.kept, out, lambda keys: build(keys, warmup), engine, self.workdir, timeout
         )
-        out.update({k: Rejection(r, d) for k, (r, d) in second.rejected.items()})
-        if second.pdf is None:
+        if second is None:
             return out
         with pymupdf.open(second.pdf) as pdf:
             marks = _marks(pdf, second.aux)

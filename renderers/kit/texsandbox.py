@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gotdata.renderer import RendererUnavailable
+from gotdata.renderer import Rejection, RendererUnavailable
 from gotdata.renderers.kit import child
 
 MARKER = "GOTDATA-SAMPLE-"
@@ -219,6 +219,24 @@ def typeset_batch(
             rejected[key] = (classify(error), error[:200])
             kept.remove(key)
     return BatchResult(None, [], rejected)
+
+
+def typeset_pass(
+    keys: Sequence[int],
+    decided: dict,
+    build: Callable[[Sequence[int]], str],
+    engine: str,
+    workdir: Path,
+    timeout: float,
+) -> BatchResult | None:
+    """Typeset the ``keys`` not yet in ``decided`` (a later pass over samples an earlier one kept),
+    adding this pass's rejections to ``decided``; None when no sample is left or none typeset."""
+    kept = [k for k in keys if k not in decided]
+    if not kept:
+        return None
+    result = typeset_batch(kept, build, engine, workdir, lambda n: timeout)
+    decided.update({k: Rejection(r, d) for k, (r, d) in result.rejected.items()})
+    return result if result.pdf is not None else None
 
 
 def scratch_dir() -> Path:

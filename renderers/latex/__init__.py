@@ -304,14 +304,10 @@ class LatexRenderer(Renderer):
                 out[key] = Rejection("overflow", "nothing but headings fits on the page")
                 continue
             plan.blocks = plan.blocks[:keep]
-        kept = [k for k in first.kept if k not in out]
-        if not kept:
-            return out
-        second = texsandbox.typeset_batch(
-            kept, lambda keys: build(keys, warmup), engine, self.workdir, lambda n: timeout
+        second = texsandbox.typeset_pass(
+            first.kept, out, lambda keys: build(keys, warmup), engine, self.workdir, timeout
         )
-        out.update({k: Rejection(r, d) for k, (r, d) in second.rejected.items()})
-        if second.pdf is None:
+        if second is None:
             return out
         pages = _start_pages(second.aux)
         fits = _blocks_on_first_page(second.aux)
