@@ -12,7 +12,7 @@ from common import engine_rate, one_renderer_recipe
 from gotdata.renderers.kit import texsandbox
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.rasterize import rasterize_pages
-from gotdata.renderers.latex import LatexRenderer, _preamble_cropped
+from gotdata.renderers.latex import LatexRenderer, preamble_cropped
 from gotdata.seeding import make_rng
 
 
@@ -23,7 +23,7 @@ def one_run_per_formula(n: int) -> float:
     started = time.perf_counter()
     for formula in formulas:
         source = (
-            _preamble_cropped("computer-modern")
+            preamble_cropped("computer-modern")
             + f"\n\\begin{{preview}}$\\displaystyle {formula}$\\end{{preview}}\n\\end{{document}}"
         )
         run = texsandbox.run_tex(source, "pdflatex", workdir, 60)

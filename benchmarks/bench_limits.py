@@ -12,8 +12,8 @@ Bare loops. Most rows run the renderer plugin on its own, without the engine: co
 renderer's batch size; a rejected job is drawn again in the next batch, as the engine does), the same
 seeds (so the very same samples: the seed derivation costs microseconds and takes the spread between
 samples out of the comparison), the engine's two checks that matter (a target, a non-blank image),
-conversion to the stored mode (RGB, the recipe default) and PNG at zlib level 1, with PIL. No shards,
-tar, manifest, metadata or rejection counts. Where the renderer batches samples into one tool call
+conversion to the stored mode (RGB, the recipe default) and PNG at zlib level 1 with the engine's
+encoder. No shards, tar, manifest, metadata or rejection counts. Where the renderer batches samples into one tool call
 (LaTeX, geometry, document: one TeX run per template or font set), the bare loop batches the same
 way because it is that very call. ``augment-scan`` adds the augmentation stage function
 (`augment_sample`, drawn again with the next try on failure) between render and encode. ``pdf`` is a
@@ -39,7 +39,6 @@ import argparse
 import cProfile
 import importlib
 import inspect
-import io
 import json
 import pstats
 import statistics
@@ -56,6 +55,7 @@ from PIL import Image, ImageDraw
 
 from gotdata import registry
 from gotdata.augment import AugmentSpec, augment_sample
+from gotdata.encode import encode_png, flatten
 from gotdata.recipe import Recipe
 from gotdata.renderer import Job, RendererUnavailable, Sample
 from gotdata.renderers.pdfpages import CACHE, KINDS, PdfRenderer, builtin
@@ -104,16 +104,7 @@ ROWS = [
 
 def stored_png(image: Image.Image) -> bytes:
     """The image as the engine stores it by default: RGB (alpha flattened on white), PNG level 1."""
-    if image.mode in ("RGBA", "LA", "P"):
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        image = flat
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
+    return encode_png(image if image.mode == "RGB" else flatten(image), 1)
 
 
 def blank(image: Image.Image) -> bool:

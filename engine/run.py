@@ -16,7 +16,7 @@ import psutil
 from rich.console import Console
 
 import gotdata
-from gotdata import augment, registry
+from gotdata import augment, encode, registry
 from gotdata.executors import InProcessExecutor, RayExecutor
 from gotdata.manifest import MANIFEST, Manifest, ShardRecord, load_manifest
 from gotdata.progress import RunProgress, summary_table
@@ -89,13 +89,18 @@ def library_versions(recipe: Recipe) -> tuple[dict[str, str], dict[str, str]]:
     for name, cls in sorted(classes.items()):
         renderers |= {f"{name}/{inner}": version for inner, version in cls.output_versions().items()}
     recorded = {"gotdata": gotdata.__version__, "python": platform.python_version()}
+    renderers["(encode)"] = recorded["encode"] = encode.VERSION
     if any(c.augment is not None for c in recipe.components):
         renderers["(augment)"] = recorded["augment"] = augment.VERSION
+    packages = {
+        "webdataset": "webdataset",
+        "pillow": "pillow",
+        "numpy": "numpy",
+        "opencv": "opencv-python-headless",
+    }
+    for key, package in packages.items():
         with contextlib.suppress(PackageNotFoundError):
-            recorded["opencv"] = version("opencv-python-headless")
-    for lib in ("webdataset", "pillow", "numpy"):
-        with contextlib.suppress(PackageNotFoundError):
-            recorded[lib] = version(lib)
+            recorded[key] = version(package)
     for name, cls in classes.items():
         recorded[f"renderer:{name}"] = cls.version
         recorded.update(cls.dependency_versions())

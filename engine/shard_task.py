@@ -290,7 +290,12 @@ def _to_record(
 def _stored_mode(recipe: Recipe, images: list[Image.Image]) -> list[Image.Image]:
     if recipe.image_mode == "auto":
         return images
-    return [im if im.mode == recipe.image_mode else flatten(im).convert(recipe.image_mode) for im in images]
+    mode = recipe.image_mode
+    return [im if im.mode == mode else _as_mode(flatten(im), mode) for im in images]
+
+
+def _as_mode(flat: Image.Image, mode: str) -> Image.Image:
+    return flat if flat.mode == mode else flat.convert(mode)  # no second copy when RGB was asked
 
 
 def _test_memory_hog(job: Job) -> None:

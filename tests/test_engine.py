@@ -1,11 +1,15 @@
 """End-to-end engine behaviour with the in-process executor (fast); Ray is covered in test_ray.py."""
 
+import io
 import json
 import time
 
+import numpy as np
 import pytest
 import webdataset as wds
+from PIL import Image
 
+from gotdata import encode
 from gotdata.corpus import CorpusError, CorpusItem
 from gotdata.manifest import load_manifest
 from gotdata.recipe import parse_recipe
@@ -52,6 +56,7 @@ def test_manifest_records_counts_hashes_and_versions(tmp_path):
     assert sum(s["samples"] for s in manifest["shards"].values()) == 60
     assert {s["sha256"] for s in manifest["shards"].values()} == set(shard_hashes(tmp_path).values())
     assert "rdkit" in manifest["versions"] and manifest["recipe"]["seed"] == 3
+    assert manifest["versions"]["encode"] == encode.VERSION and "opencv" in manifest["versions"]
     assert report.rendered_samples == 60
 
 
@@ -191,3 +196,18 @@ def test_manifest_saves_are_throttled_by_their_own_cost(tmp_path):
     assert 1 <= SlowSink.saves < 20
     saver.save()
     assert len(load_manifest(tmp_path).shards) == 50
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P", "LA"])
+def test_png_encoding_is_lossless_in_every_mode_and_keeps_channel_order(mode):
+    rng = np.random.default_rng(5)
+    channels = {"RGB": 3, "RGBA": 4, "LA": 2}.get(mode, 1)
+    pixels = rng.integers(0, 256, size=(23, 37, channels), dtype=np.uint8).squeeze()
+    image = Image.fromarray(pixels, "L").convert("P") if mode == "P" else Image.fromarray(pixels, mode)
+    if mode == "RGB":
+        image.putpixel((0, 0), (255, 0, 0))  # pure red stays red: OpenCV's BGR order is undone
+    encoded = encode.encode_png(image)
+    decoded = Image.open(io.BytesIO(encoded))
+    assert encoded.startswith(b"\x89PNG") and decoded.mode == image.mode
+    assert np.array_equal(np.asarray(decoded), np.asarray(image))
+    assert encode.encode_png(image) == encoded

@@ -201,3 +201,39 @@ Inline $\alpha + \beta$ and again $\alpha + \beta$ and $\mycustom{x}$ and $\inpu
     # the extracted corpus renders
     rendered = render([None, None, None], corpus_paths=[out], inline_prob=0.0)
     assert all(isinstance(r, Sample) for r in rendered)
+
+
+def _formula_pages(tmp_path, preamble):
+    from gotdata.renderers.kit.rasterize import rasterize_pages
+
+    bodies = [r"$\displaystyle\int_0^1 x^2\,dx$", r"\undefinedmacro", r"$\alpha+\beta$"]
+
+    def build(keys):
+        pages = [f"{texsandbox.marker(k)}\n\\begin{{preview}}{bodies[k]}\\end{{preview}}" for k in keys]
+        return "\n".join([*pages, r"\end{document}"])
+
+    batch = texsandbox.typeset_batch([0, 1, 2], build, "pdflatex", tmp_path, lambda n: 30.0, preamble)
+    assert batch.kept == [0, 2] and batch.rejected[1][0] == "undefined_macro"
+    return [image.tobytes() for image in rasterize_pages(batch.pdf, [150, 150])]
+
+
+def test_a_dumped_preamble_typesets_exactly_what_the_preamble_does(tmp_path, monkeypatch):
+    from gotdata.renderers.latex import preamble_cropped
+
+    monkeypatch.setattr(texsandbox, "FORMAT_CACHE", tmp_path / "formats")
+    preamble = preamble_cropped("palatino")
+    for name in "abc":
+        (tmp_path / name).mkdir()
+    with_format = _formula_pages(tmp_path / "a", preamble)
+    dumped = list((tmp_path / "formats").glob("pdflatex-*.fmt"))
+    assert len(dumped) == 1 and texsandbox.preamble_format("pdflatex", preamble) == dumped[0]
+    assert "format=preamble" in (tmp_path / "a" / "doc.log").read_text().splitlines()[0]  # TeX used it
+    # the same pages without the dump: read by TeX with every run, as before formats existed
+    monkeypatch.setattr(texsandbox, "preamble_format", lambda engine, preamble: None)
+    assert _formula_pages(tmp_path / "b", preamble) == with_format
+    # no writable cache: every run reads the preamble, with the same result
+    monkeypatch.undo()
+    (tmp_path / "blocked").write_text("a file where the cache folder would be")
+    monkeypatch.setattr(texsandbox, "FORMAT_CACHE", tmp_path / "blocked" / "formats")
+    assert texsandbox.preamble_format("pdflatex", preamble) is None
+    assert _formula_pages(tmp_path / "c", preamble) == with_format

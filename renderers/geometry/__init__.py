@@ -102,10 +102,10 @@ class GeometryRenderer(Renderer):
                     f"{texsandbox.marker(k)}\n\\begin{{preview}}\n{plans[k][0]}\n\\end{{preview}}"
                     for k in keys
                 ]
-                return PREAMBLE + "\n" + "\n".join(bodies) + "\n\\end{document}\n"
+                return "\n".join(bodies) + "\n\\end{document}\n"
 
             batch = texsandbox.typeset_batch(
-                sorted(plans), build, "pdflatex", self.workdir, lambda n: self.params.timeout
+                sorted(plans), build, "pdflatex", self.workdir, lambda n: self.params.timeout, PREAMBLE
             )
             results.update({k: Rejection(r, d) for k, (r, d) in batch.rejected.items()})
             if batch.pdf is not None:

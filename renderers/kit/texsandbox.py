@@ -5,10 +5,16 @@ parent folders, no dot files: kpathsea's openin_any/openout_any=p), a wall-clock
 memory and file size. A batch document marks each sample with a line on the terminal, so an error
 or a hang is pinned to the sample that caused it: that sample alone is rejected and the batch
 is typeset again without it.
+
+A fixed preamble can be handed over apart from the body: it is then read once per machine into a
+TeX format (a memory dump of TeX with those packages loaded) and every run starts from that dump,
+which skips a large share of each run's start-up (see ``preamble_format``).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import select
@@ -24,6 +30,10 @@ from gotdata.renderer import Rejection, RendererUnavailable
 from gotdata.renderers.kit import child
 
 MARKER = "GOTDATA-SAMPLE-"
+FORMAT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gotdata" / "tex-formats"
+BEGIN_DOCUMENT = r"\begin{document}"
+_UNDUMPABLE: set[Path] = set()
+BASE_FORMATS = {"pdflatex": "pdftex"}  # engines whose preambles can be dumped -> kpathsea engine name
 MEMORY_LIMIT = 3 * 1024**3
 FILE_SIZE_LIMIT = 256 * 1024**2
 _MARKER_RE = re.compile(rf"^{MARKER}(\d+)$")
@@ -90,8 +100,9 @@ class TexRun:
         return self.returncode is None
 
 
-def run_tex(source: str, engine: str, workdir: Path, timeout: float) -> TexRun:
-    """Typeset ``source`` as doc.tex in ``workdir`` (nonstop mode, no shell escape)."""
+def run_tex(source: str, engine: str, workdir: Path, timeout: float, fmt: Path | None = None) -> TexRun:
+    """Typeset ``source`` as doc.tex in ``workdir`` (nonstop mode, no shell escape), starting from
+    the format file ``fmt`` (``preamble_format``) instead of the engine's own when given."""
     binary = shutil.which(engine)
     if binary is None:
         raise TexUnavailable(f"{engine} not found: install TeX Live (make setup does)")
@@ -99,7 +110,8 @@ def run_tex(source: str, engine: str, workdir: Path, timeout: float) -> TexRun:
     tex.write_text(source, encoding="utf-8")
     for stale in ("doc.pdf", "doc.aux", "doc.log"):
         (workdir / stale).unlink(missing_ok=True)
-    command = [binary, "-no-shell-escape", "-interaction=nonstopmode", "-file-line-error", "doc.tex"]
+    command = [binary, "-no-shell-escape", "-interaction=nonstopmode", "-file-line-error"]
+    command += [f"-fmt={fmt.with_suffix('')}", "doc.tex"] if fmt else ["doc.tex"]
     stdbuf = shutil.which("stdbuf")
     if stdbuf:  # line-buffered terminal output, so a killed run still shows its last sample marker
         command = [stdbuf, "-oL", *command]
@@ -193,16 +205,21 @@ def typeset_batch(
     engine: str,
     workdir: Path,
     timeout: Callable[[int], float],
+    preamble: str = "",
 ) -> BatchResult:
     """Typeset samples ``keys`` (``build`` writes the document for a subset), dropping bad ones.
 
     Each failing sample costs one more run of the batch; a sample that hangs TeX is found through
-    the last marker printed before the time limit.
+    the last marker printed before the time limit. With ``preamble`` (fixed text up to and with
+    ``\\begin{document}``, never untrusted input), ``build`` writes only what follows it.
     """
+    fmt = preamble_format(engine, preamble) if preamble else None
+    head = preamble[preamble.index(BEGIN_DOCUMENT) :] if fmt else preamble
+    head += "\n" if head else ""
     kept = list(keys)
     rejected: dict[int, tuple[str, str]] = {}
     while kept:
-        run = run_tex(build(kept), engine, workdir, timeout(len(kept)))
+        run = run_tex(head + build(kept), engine, workdir, timeout(len(kept)), fmt)
         if run.timed_out:
             culprit = last_sample(run.terminal)
             culprit = culprit if culprit is not None else kept[0]
@@ -228,16 +245,86 @@ def typeset_pass(
     engine: str,
     workdir: Path,
     timeout: float,
+    preamble: str = "",
 ) -> BatchResult | None:
     """Typeset the ``keys`` not yet in ``decided`` (a later pass over samples an earlier one kept),
     adding this pass's rejections to ``decided``; None when no sample is left or none typeset."""
     kept = [k for k in keys if k not in decided]
     if not kept:
         return None
-    result = typeset_batch(kept, build, engine, workdir, lambda n: timeout)
+    result = typeset_batch(kept, build, engine, workdir, lambda n: timeout, preamble)
     decided.update({k: Rejection(r, d) for k, (r, d) in result.rejected.items()})
     return result if result.pdf is not None else None
 
 
 def scratch_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="gotdata-tex-"))
+
+
+def preamble_format(engine: str, preamble: str) -> Path | None:
+    """A format file holding ``engine``'s own format with ``preamble`` (up to its
+    ``\\begin{document}``) already read, built once per machine into FORMAT_CACHE; None where the
+    engine has none to start from or the dump fails (the preamble is then read by every run).
+
+    TeX spends most of a small run loading its format and the packages; a dumped preamble takes
+    the packages out of every run. The file name carries a digest of the preamble and of the
+    engine's format file, which Debian rebuilds whenever TeX Live or one of its packages changes.
+    """
+    base = _base_format(engine)
+    if base is None or BEGIN_DOCUMENT not in preamble:
+        return None
+    preamble = preamble[: preamble.index(BEGIN_DOCUMENT)]
+    digest = hashlib.sha256(f"{engine}\n{base}\n{preamble}".encode()).hexdigest()[:20]
+    fmt = FORMAT_CACHE / f"{engine}-{digest}.fmt"
+    if fmt in _UNDUMPABLE:
+        return None
+    try:
+        if fmt.exists() or _dump_format(engine, preamble, fmt):
+            return fmt
+    except (OSError, subprocess.SubprocessError):  # e.g. no writable cache: every run reads the preamble
+        pass
+    _UNDUMPABLE.add(fmt)  # tried once per process
+    return None
+
+
+@functools.cache
+def _base_format(engine: str) -> str | None:
+    """Path, size and time of the engine's own format file: what a dumped format depends on."""
+    kpse_engine = BASE_FORMATS.get(engine)
+    kpsewhich = shutil.which("kpsewhich")
+    if kpse_engine is None or kpsewhich is None:
+        return None
+    found = subprocess.run(
+        [kpsewhich, f"-engine={kpse_engine}", f"{engine}.fmt"], capture_output=True, text=True, timeout=30
+    ).stdout.strip()
+    if not found:
+        return None
+    stat = Path(found).stat()
+    return f"{Path(found).resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _dump_format(engine: str, preamble: str, fmt: Path) -> bool:
+    binary = shutil.which(engine)
+    if binary is None:
+        return False
+    fmt.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="gotdata-fmt-") as scratch:
+        work = Path(scratch)
+        (work / "preamble.tex").write_text(preamble + "\n\\dump\n", encoding="utf-8")
+        done = subprocess.run(
+            [binary, "-ini", "-jobname=preamble", "-interaction=batchmode", f"&{engine}", "preamble.tex"],
+            cwd=work,
+            env=sandbox_env(work),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=120,
+            preexec_fn=_limits,
+        )
+        dumped = work / "preamble.fmt"
+        if done.returncode != 0 or not dumped.exists():
+            return False
+        # copied beside its final name first, so the rename is atomic and a reader never sees half a file
+        partial = fmt.parent / f".{fmt.name}.{os.getpid()}"
+        shutil.copyfile(dumped, partial)
+        os.replace(partial, fmt)
+    return True

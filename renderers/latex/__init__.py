@@ -253,7 +253,7 @@ class LatexRenderer(Renderer):
         by_key = {plan.key: plan for plan in plans}
 
         def build(keys) -> str:
-            parts = [preamble_cropped(font)]
+            parts = []
             for key in keys:
                 plan = by_key[key]
                 style = plan.style
@@ -268,7 +268,12 @@ class LatexRenderer(Renderer):
             return "\n".join(parts)
 
         batch = texsandbox.typeset_batch(
-            [p.key for p in plans], build, engine, self.workdir, lambda n: self.params.timeout
+            [p.key for p in plans],
+            build,
+            engine,
+            self.workdir,
+            lambda n: self.params.timeout,
+            preamble=preamble_cropped(font),
         )
         out: dict[int, Sample | Rejection] = {k: Rejection(r, d) for k, (r, d) in batch.rejected.items()}
         if batch.pdf is None:

@@ -88,24 +88,26 @@ def render(
         pages = [
             f"{texsandbox.marker(k)}\n\\begin{{preview}}\n{wrap(unique[k])}\n\\end{{preview}}" for k in keys
         ]
-        return "\n".join([preamble, *pages, "\\end{document}\n"])
+        return "\n".join([*pages, "\\end{document}\n"])
 
     images: dict[int, Image.Image] = {}
     if unique:
         texsandbox.require_tex(engine)
         workdir = texsandbox.scratch_dir()
         try:
-            images = _typeset(list(range(len(unique))), build, engine, workdir, dpi)
+            images = _typeset(list(range(len(unique))), build, engine, workdir, dpi, preamble)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     by_snippet = {unique[k]: image for k, image in images.items()}
     return [by_snippet.get(s) for s in snippets]
 
 
-def _typeset(keys: list[int], build, engine: str, workdir: Path, dpi: int) -> dict[int, Image.Image]:
+def _typeset(
+    keys: list[int], build, engine: str, workdir: Path, dpi: int, preamble: str
+) -> dict[int, Image.Image]:
     try:
         batch = texsandbox.typeset_batch(
-            keys, build, engine, workdir, lambda n: TIMEOUT_BASE + TIMEOUT_PER_SNIPPET * n
+            keys, build, engine, workdir, lambda n: TIMEOUT_BASE + TIMEOUT_PER_SNIPPET * n, preamble
         )
     except RuntimeError:  # TeX failed outside any marked snippet: bisect to find the culprit
         batch = None
@@ -119,8 +121,8 @@ def _typeset(keys: list[int], build, engine: str, workdir: Path, dpi: int) -> di
     if len(remaining) <= 1:
         return {}
     half = len(remaining) // 2
-    return _typeset(remaining[:half], build, engine, workdir, dpi) | _typeset(
-        remaining[half:], build, engine, workdir, dpi
+    return _typeset(remaining[:half], build, engine, workdir, dpi, preamble) | _typeset(
+        remaining[half:], build, engine, workdir, dpi, preamble
     )
 
 
