@@ -38,8 +38,12 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two pytest processes (TEST_WORKERS=N to change), then the tests that start a Ray cluster of their
+# own with `ray start`, alone: `ray stop --force` stops every Ray process on the machine.
+TEST_WORKERS ?= 2
 test: setup lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) -m "not solo"
+	$(BIN)/python -m pytest -q -m solo
 
 bench: setup
 	$(BIN)/python benchmarks/bench_molecule.py
@@ -52,6 +56,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_document.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_limits.py
+	$(BIN)/python benchmarks/bench_png.py
 
 # History sweeps (gotdata.sweep) over whole built-in corpora: every sample rendered in forward and in
 # reverse order, each in a fresh process, must come out byte-identical. make test sweeps a spread.

@@ -13,9 +13,9 @@ renderer's batch size; a rejected job is drawn again in the next batch, as the e
 seeds (so the very same samples: the seed derivation costs microseconds and takes the spread between
 samples out of the comparison), the engine's two checks that matter (a target, a non-blank image),
 conversion to the stored mode (RGB, the recipe default) and PNG at zlib level 1 with the engine's
-encoder. No shards, tar, manifest, metadata or rejection counts. Where the renderer batches samples into one tool call
-(LaTeX, geometry, document: one TeX run per template or font set), the bare loop batches the same
-way because it is that very call. ``augment-scan`` adds the augmentation stage function
+encoder. No shards, tar, manifest, metadata or rejection counts. Where the renderer batches samples
+into one tool call (LaTeX, geometry, document: one TeX run per template or font set), the bare loop
+batches the same way because it is that very call. ``augment-scan`` adds the augmentation stage function
 (`augment_sample`, drawn again with the next try on failure) between render and encode. ``pdf`` is a
 plain PyMuPDF loop instead (open once, render the page at the dpi, extract the text, crop or frame,
 PNG encode), so its share also prices the renderer's own checks (garbling, glyph size, hidden text).
@@ -86,14 +86,16 @@ class Row:
 
 ROWS = [
     Row("molecule", "molecule", 400),
-    Row("latex-formula", "latex", 300, {"mode": "formula"}),
-    Row("latex-table", "latex", 300, {"mode": "table"}),
+    Row("latex-formula", "latex", 2048, {"mode": "formula"}),  # shards of 1024: the batch of 512
+    Row("latex-table", "latex", 2048, {"mode": "table"}),
     Row("latex-page", "latex", 40, {"mode": "page"}),
     Row("geometry", "geometry", 40),
+    Row("geometry-plot", "geometry", 40, {"kind": "plot"}),
     Row("pdf", "pdf", 100, bare="pymupdf"),
     Row("chart-matplotlib", "chart", 60, {"backend": "matplotlib"}),
     Row("chart-echarts", "chart", 100, {"backend": "pyecharts"}),
     Row("music", "music", 20),
+    Row("music-page", "music", 12, {"layout": "page"}),
     Row("document", "document", 8, warm=2),
     Row("augment-scan", "latex", 40, {"mode": "page"}, {"profile": "scan"}),
 ]

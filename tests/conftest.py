@@ -5,6 +5,17 @@ from pathlib import Path
 
 import pytest
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Test processes share the cores: thread pools each sized for the whole machine (torch's OpenMP,
+    # BLAS) would spin against the other test process. Inherited by every subprocess a test starts.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
+
+def pytest_collection_modifyitems(items):
+    """Heavy tests first: with parallel workers, a long sweep started last would run on alone."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
 
 @pytest.fixture
 def write(tmp_path):

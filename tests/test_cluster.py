@@ -19,6 +19,8 @@ from gotdata.manifest import load_manifest
 
 from .helpers import SMALL, in_process_hashes, object_hashes
 
+pytestmark = pytest.mark.solo  # ray start / ray stop --force: nothing else may use Ray meanwhile
+
 RAY = str(Path(sys.executable).with_name("ray"))
 ARGS = ["render", "--renderer", "molecule", "--n", "960", "--shard-size", "16", "--seed", "23", *SMALL]
 

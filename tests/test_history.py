@@ -13,7 +13,7 @@ import pytest
 from gotdata.sweep import sweep
 
 CASES = [
-    ("molecule", {}, 0),  # 0: the whole corpus
+    pytest.param("molecule", {}, 0, marks=pytest.mark.heavy),  # 0: the whole corpus
     ("latex", {"mode": "formula"}, 1024),
     ("latex", {"mode": "table"}, 128),
     ("latex", {"mode": "page"}, 48),

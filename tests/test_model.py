@@ -176,6 +176,7 @@ def test_train_cli_mixes_datasets_by_weight(molecules, tmp_path):
     assert info["data"] == [[str(molecules), 1.0], [str(molecules), 2.0]]
 
 
+@pytest.mark.heavy
 def test_effect_writes_the_matrix(tmp_path):
     recipe = tmp_path / "mix.yaml"
     recipe.write_text(
@@ -199,6 +200,7 @@ def test_effect_writes_the_matrix(tmp_path):
     assert report["eval_sets"]["mol"]["real"] is False and report["own_real_effect"] == {}
 
 
+@pytest.mark.heavy
 def test_effect_scores_real_eval_sets_kept_from_training(tmp_path):
     chembl = "pkg:rdkit/Contrib/fraggle/data/ChEMBL_11265_actives.smi"
     (tmp_path / "own.smi").write_text("CCO\nc1ccccc1O\nCC(=O)Nc1ccc(O)cc1\n")

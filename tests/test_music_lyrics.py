@@ -242,6 +242,7 @@ def sweep(renderer: MusicRenderer, paths: list[str]) -> Counter:
     return counts
 
 
+@pytest.mark.heavy
 def test_bach_chorales_print_no_verse_label_and_keep_no_empty_text_spine():
     chorales = chorales_with_lyrics()
     assert len(chorales) >= 300

@@ -106,6 +106,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.solo
 def test_joins_an_existing_cluster_with_ray_address(tmp_path, reference):
     ray_bin = str(Path(sys.executable).with_name("ray"))
     env = os.environ | {"RAY_AUTH_MODE": "disabled"}

@@ -24,6 +24,7 @@ from gotdata.renderers.pdfpages.text import (
     median_font_size,
     page_blocks,
     page_text,
+    text_dict,
 )
 
 KINDS = ["page", "crop", "box", "color", "multipage"]
@@ -114,13 +115,14 @@ class PdfRenderer(Renderer):
             page = document[number]
             if max(page.rect.width, page.rect.height) > MAX_PAGE_POINTS:
                 return Rejection("page_too_large")
-            blocks = page_blocks(page)
+            raw_blocks = text_dict(page)
+            blocks = page_blocks(raw_blocks, page.rect.width)
             text = page_text(blocks)
             if len(text.strip()) < 20:
                 return Rejection("no_text_layer")
             if garbled(text):
                 return Rejection("garbled_text")
-            if median_font_size(page) * dpi / 72 < MIN_TEXT_PX:
+            if median_font_size(raw_blocks) * dpi / 72 < MIN_TEXT_PX:
                 return Rejection("text_too_small")
             image = self._rasterize(document, number, dpi)
         except Exception as err:  # a damaged page object

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +21,15 @@ class Block:
         return "\n".join(text for _, text in self.lines)
 
 
-def page_blocks(page) -> list[Block]:
-    """Text blocks of a page (PyMuPDF), each with its lines, in reading order."""
+def text_dict(page) -> list[dict]:
+    """The page's text blocks as PyMuPDF extracts them (the costly step: done once per page)."""
+    return [raw for raw in page.get_text("dict", sort=False)["blocks"] if raw.get("type") == 0]
+
+
+def page_blocks(raw_blocks: list[dict], width: float) -> list[Block]:
+    """Text blocks of a page (from ``text_dict``), each with its lines, in reading order."""
     blocks = []
-    for raw in page.get_text("dict", sort=False)["blocks"]:
-        if raw.get("type") != 0:
-            continue
+    for raw in raw_blocks:
         lines = []
         for line in raw["lines"]:
             text = "".join(span["text"] for span in line["spans"]).strip()
@@ -33,7 +37,7 @@ def page_blocks(page) -> list[Block]:
                 lines.append((tuple(line["bbox"]), text))
         if lines:
             blocks.append(Block(tuple(raw["bbox"]), lines))
-    return reading_order(blocks, page.rect.width)
+    return reading_order(blocks, width)
 
 
 def reading_order(blocks: list[Block], width: float) -> list[Block]:
@@ -71,17 +75,19 @@ def garbled(text: str) -> bool:
     """Private-use or replacement characters, or too many symbols for real text."""
     if not text:
         return True
-    bad = sum(1 for ch in text if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF)
-    symbols = sum(1 for ch in text if unicodedata.category(ch)[0] in ("S", "C") and ch not in "\n\t")
+    counts = Counter(text)  # a page has thousands of characters but few distinct ones
+    bad = sum(n for ch, n in counts.items() if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF)
+    symbols = sum(
+        n for ch, n in counts.items() if unicodedata.category(ch)[0] in ("S", "C") and ch not in "\n\t"
+    )
     return bad > 0.01 * len(text) or symbols > 0.25 * len(text)
 
 
-def median_font_size(page) -> float:
+def median_font_size(raw_blocks: list[dict]) -> float:
     """Median glyph size (pt) over the page's characters (a big title counts as few glyphs)."""
     spans = [
         (span["size"], len(span["text"].strip()))
-        for raw in page.get_text("dict")["blocks"]
-        if raw.get("type") == 0
+        for raw in raw_blocks
         for line in raw["lines"]
         for span in line["spans"]
         if span["text"].strip()
