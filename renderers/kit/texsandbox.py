@@ -245,14 +245,13 @@ def typeset_pass(
     engine: str,
     workdir: Path,
     timeout: float,
-    preamble: str = "",
 ) -> BatchResult | None:
     """Typeset the ``keys`` not yet in ``decided`` (a later pass over samples an earlier one kept),
     adding this pass's rejections to ``decided``; None when no sample is left or none typeset."""
     kept = [k for k in keys if k not in decided]
     if not kept:
         return None
-    result = typeset_batch(kept, build, engine, workdir, lambda n: timeout, preamble)
+    result = typeset_batch(kept, build, engine, workdir, lambda n: timeout)
     decided.update({k: Rejection(r, d) for k, (r, d) in result.rejected.items()})
     return result if result.pdf is not None else None
 
