@@ -105,7 +105,7 @@ class LatexRenderer(Renderer):
         super().__init__(params)
         # Samples per call (split into one TeX run per font set or template): small crops are cheap
         # to hold, whole pages are not.
-        self.batch_size = 64 if params.mode == "page" else 512
+        self.batch_size = 64 if params.mode == "page" else 1024
 
     @classmethod
     def build_corpus(cls, sources: list[Path], out: Path) -> dict[str, Any]:
