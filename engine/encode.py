@@ -29,7 +29,7 @@ def encode_image(image: Image.Image, fmt: str, png_level: int = 1, jpeg_quality:
 
 def encode_png(image: Image.Image, level: int = 1) -> bytes:
     """PNG through OpenCV's libpng with row filtering off. On rendered images (flat paper, sharp
-    ink) the filters buy nothing: this is 2-2.7x as fast as Pillow at the same zlib level (RGB),
+    ink) the filters buy nothing: this is 2.05-2.4x as fast as Pillow at the same zlib level (RGB),
     with files as small or smaller (benchmarks/bench_png.py). Level 1 is about twice as fast as
     the default 6 and, on rendered pages, no bigger."""
     if image.mode not in _TO_OPENCV:
