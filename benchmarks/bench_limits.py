@@ -86,7 +86,7 @@ class Row:
 
 ROWS = [
     Row("molecule", "molecule", 400),
-    Row("latex-formula", "latex", 2048, {"mode": "formula"}),  # shards of 1024: the batch of 512
+    Row("latex-formula", "latex", 2048, {"mode": "formula"}),  # shards of 1024: one batch each
     Row("latex-table", "latex", 2048, {"mode": "table"}),
     Row("latex-page", "latex", 40, {"mode": "page"}),
     Row("geometry", "geometry", 40),
