@@ -55,6 +55,7 @@ from PIL import Image, ImageDraw
 
 from gotdata import registry
 from gotdata.augment import AugmentSpec, augment_sample
+from gotdata.checks import is_blank
 from gotdata.encode import encode_png, flatten
 from gotdata.recipe import Recipe
 from gotdata.renderer import Job, RendererUnavailable, Sample
@@ -107,14 +108,6 @@ ROWS = [
 def stored_png(image: Image.Image) -> bytes:
     """The image as the engine stores it by default: RGB (alpha flattened on white), PNG level 1."""
     return encode_png(image if image.mode == "RGB" else flatten(image), 1)
-
-
-def blank(image: Image.Image) -> bool:
-    """No band spans 16 grey levels: the engine's blank-image check, alpha aside."""
-    extrema = image.getextrema()
-    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
-    colour = [band for name, band in zip(image.getbands(), bands, strict=True) if name != "A"]
-    return all(high - low < 16 for low, high in colour)
 
 
 def engine_batches(n: int, shard_size: int, batch: int) -> Iterator[list[int]]:
@@ -170,7 +163,7 @@ class RendererLoop:
     def usable(self, outcome, index: int, attempt: int) -> list[Image.Image] | None:
         if not isinstance(outcome, Sample) or not outcome.target.strip():
             return None
-        if not outcome.images or any(blank(image) for image in outcome.images):
+        if not outcome.images or any(is_blank(image) for image in outcome.images):
             return None
         if self.augment is None:
             return outcome.images
