@@ -11,8 +11,9 @@ from common import engine_rate, one_renderer_recipe
 
 from gotdata.renderers.kit import texsandbox
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
+from gotdata.renderers.kit.latex.preambles import preamble_cropped
 from gotdata.renderers.kit.rasterize import rasterize_pages
-from gotdata.renderers.latex import LatexRenderer, preamble_cropped
+from gotdata.renderers.latex import LatexRenderer
 from gotdata.seeding import make_rng
 
 

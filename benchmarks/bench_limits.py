@@ -276,7 +276,7 @@ RENDERER_CHECKS = [
     "gotdata.renderers.geometry:check_geometry",
 ]
 ENGINE_CHECKS = ["gotdata.checks:check_sample"]
-ENCODE = ["gotdata.encode:encode_image", "gotdata.shard_task:_stored_mode"]
+ENCODE = ["gotdata.encode:encode_image", "gotdata.write_path:stored_mode"]
 AUGMENT = ["gotdata.augment.stage:augment_sample"]
 
 

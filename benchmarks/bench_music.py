@@ -21,7 +21,7 @@ from pathlib import Path
 
 from common import engine_rate, one_renderer_recipe
 
-import gotdata.shard_task as shard_task
+import gotdata.write_path as write_path
 from gotdata.renderers import music
 from gotdata.renderers.music import engraver, humdrum
 
@@ -37,7 +37,7 @@ def stage_timers():
         ("engrave (verovio process)", engraver.Engraver, "engrave"),
         ("rasterise (resvg)", music.MusicRenderer, "_rasterize"),
         ("paper background", music, "on_paper"),
-        ("PNG encode", shard_task, "encode_image"),
+        ("PNG encode", write_path, "encode_image"),
     ]
     originals = [(owner, name, getattr(owner, name)) for _, owner, name in targets]
 

@@ -20,8 +20,8 @@ from gotdata.augment.profiles import PROFILES
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.model import ModelUnavailable
 from gotdata.model.presets import PRESETS
-from gotdata.numbers import parse_size
 from gotdata.outlock import OutputBusy
+from gotdata.quantities import parse_size
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
 from gotdata.run import OutputConflict, OutputFull, RunOptions, render

@@ -6,10 +6,11 @@ finished shard, in the driver process.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from gotdata.shard_task import Reporter, ShardFailed, ShardResult, ShardSpec, render_shard
 
@@ -37,6 +38,10 @@ class RayExecutor:
         self.address = address
 
     def run(self, specs: Sequence[ShardSpec], on_progress: Reporter, on_done: OnDone) -> None:
+        if not self.address:
+            # A cluster of this run only: Ray's processes listen on 127.0.0.1, not on every
+            # interface (read once, when Ray is first imported; its processes inherit it).
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
         import ray
 
         started_here = not ray.is_initialized()
@@ -58,9 +63,18 @@ class RayExecutor:
         )
         if self.address:
             ray.init(address=self.address, **options)
-        else:
-            # Results are tiny records, so a small object store is plenty.
-            ray.init(num_cpus=self.workers, object_store_memory=128 * 1024**2, **options)
+            return
+        # A cluster of our own, whatever RAY_ADDRESS says or a dead cluster left in Ray's temp folder
+        # (address=None would join the one or fail on the other). Results are tiny records, so a
+        # small object store is plenty.
+        with _quiet_token_notice():
+            ray.init(
+                address="local",
+                num_cpus=self.workers,
+                object_store_memory=128 * 1024**2,
+                _node_ip_address="127.0.0.1",
+                **options,
+            )
 
     def _run(self, ray, specs, on_progress: Reporter, on_done: OnDone) -> None:
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
@@ -95,6 +109,25 @@ class RayExecutor:
                 on_done(result)
 
 
+class _DropTokenNotice(logging.Filter):
+    """Ray announces that it turned on token authentication (its default) for every cluster it
+    starts; for a cluster that lives as long as one run on this machine, that tells a user nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Token authentication is enabled for this Ray cluster")
+
+
+@contextlib.contextmanager
+def _quiet_token_notice() -> Iterator[None]:
+    logger = logging.getLogger("ray._private.authentication.authentication_token_setup")
+    notice = _DropTokenNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
+
+
 class _Tracker:
     """Live per-shard progress; a retried shard simply overwrites its own entry."""
 
@@ -121,5 +154,5 @@ def _render_remote(spec: ShardSpec, tracker) -> ShardResult:
     import ray
 
     result = render_shard(spec, report=report)
-    result.node = f"{result.node}/{ray.get_runtime_context().get_node_id()[:12]}"
+    result.record.node = f"{result.record.node}/{ray.get_runtime_context().get_node_id()[:12]}"
     return result

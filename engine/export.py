@@ -23,7 +23,8 @@ from typing import IO, Any, NamedTuple
 
 from rich.progress import track
 
-from gotdata.streaming import _image_keys, complete_shards, read_shard
+from gotdata import layout
+from gotdata.streaming import complete_shards
 
 # DocLayNet's classes, in its order: COCO category ids 1..11
 COCO_CATEGORIES = [
@@ -69,8 +70,8 @@ class CocoCounts(NamedTuple):
 def _samples(out_dir: str | Path, progress: bool) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(raw sample, its parsed metadata) for every sample of the complete shards, in order."""
     for shard in track(complete_shards(out_dir), description="exporting", disable=not progress):
-        for sample in read_shard(shard):  # raw bytes: nothing re-encoded
-            yield sample, json.loads(sample["json"])
+        for sample in layout.read_shard(shard):  # raw bytes: nothing re-encoded
+            yield sample, layout.read_meta(sample)
 
 
 @contextlib.contextmanager
@@ -99,7 +100,7 @@ def export_got(out_dir: str | Path, to: str | Path, progress: bool = True) -> in
                 "image": image,
                 "conversations": [
                     {"from": "human", "value": "<image>\n" + meta.get("prompt", "")},
-                    {"from": "gpt", "value": sample["txt"].decode("utf-8")},
+                    {"from": "gpt", "value": sample[layout.TARGET].decode("utf-8")},
                 ],
             }
             handle.write((",\n" if count else "") + json.dumps(entry, ensure_ascii=False))
@@ -110,7 +111,7 @@ def export_got(out_dir: str | Path, to: str | Path, progress: bool = True) -> in
 
 def _write_images(sample: dict, images_dir: Path) -> str:
     key = sample["__key__"]
-    keys = _image_keys(sample)
+    keys = layout.image_fields(sample)
     if len(keys) == 1:
         name = f"{key}.{keys[0].rsplit('.', 1)[-1]}"
         (images_dir / name).write_bytes(sample[keys[0]])
@@ -149,7 +150,7 @@ def export_coco(out_dir: str | Path, to: str | Path, progress: bool = True) -> C
         if blocks is None:
             skipped_samples += 1
             continue
-        image_keys = _image_keys(sample)
+        image_keys = layout.image_fields(sample)
         image_ids = []
         for page, image_key in enumerate(image_keys):
             extension = image_key.rsplit(".", 1)[-1]

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from gotdata import layout
 from gotdata.inspection import read_samples, sampled_shards
-from gotdata.streaming import _image_keys
 
 THUMB = 240
 STYLE = """
@@ -31,7 +31,7 @@ def choose(out_dir: str | Path, per_component: int, sample_shards: int, seed: in
     """Keys to show per component: a seeded draw among the samples of the sampled shards."""
     keys: dict[str, list[str]] = defaultdict(list)
     for sample in read_samples(sampled_shards(out_dir, sample_shards)):
-        keys[json.loads(sample["json"]).get("component", "?")].append(sample["__key__"])
+        keys[layout.read_meta(sample).get("component", "?")].append(sample["__key__"])
     rng = np.random.default_rng(seed)
     return {
         component: sorted(rng.choice(found, size=min(per_component, len(found)), replace=False).tolist())
@@ -52,12 +52,12 @@ def write_gallery(
         component = wanted.get(sample["__key__"])
         if component is None:
             continue
-        meta = json.loads(sample["json"])
+        meta = layout.read_meta(sample)
         images = []
-        for image_key in _image_keys(sample) + _image_keys(sample, clean=True):
+        for image_key in layout.image_fields(sample) + layout.image_fields(sample, clean=True):
             name = f"{sample['__key__']}.{image_key}"
             (gallery / "img" / name).write_bytes(sample[image_key])
-            caption = "clean (unaugmented)" if "clean." in image_key else ""
+            caption = "clean (unaugmented)" if f"{layout.CLEAN}." in image_key else ""
             images.append(
                 f'<figure><img src="img/{html.escape(name)}" alt="{html.escape(name)}">'
                 f"<figcaption>{caption}</figcaption></figure>"
@@ -66,7 +66,7 @@ def write_gallery(
                 thumb = Image.open(BytesIO(sample[image_key])).convert("RGB")
                 thumb.thumbnail((THUMB, THUMB))
                 thumbs.append((component, thumb))
-        rows[component].append(_sample_html(images, sample["txt"].decode("utf-8"), meta))
+        rows[component].append(_sample_html(images, sample[layout.TARGET].decode("utf-8"), meta))
     sections = "".join(
         f"<section><h2>{html.escape(component)}</h2>{''.join(rows[component])}</section>"
         for component in sorted(rows)

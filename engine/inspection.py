@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
+from gotdata import layout
 from gotdata.manifest import MANIFEST, load_manifest
 from gotdata.progress import component_table
-from gotdata.streaming import _image_keys, complete_shards, read_shard
+from gotdata.streaming import complete_shards
 
 
 def sampled_shards(out_dir: str | Path, count: int) -> list[str]:
@@ -27,7 +27,7 @@ def sampled_shards(out_dir: str | Path, count: int) -> list[str]:
 def read_samples(shards: list[str]):
     """Raw samples (bytes per member) of the given shards, in order."""
     for shard in shards:
-        yield from read_shard(shard)
+        yield from layout.read_shard(shard)
 
 
 def summarise(out_dir: str | Path, sample_shards: int = 8) -> dict[str, Any]:
@@ -39,12 +39,12 @@ def summarise(out_dir: str | Path, sample_shards: int = 8) -> dict[str, Any]:
     sizes: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     shards = sampled_shards(out_dir, sample_shards)
     for sample in read_samples(shards):
-        meta = json.loads(sample["json"])
+        meta = layout.read_meta(sample)
         bucket = sizes[meta.get("component", "?")]
         bucket["width"].append(meta.get("width", 0))
         bucket["height"].append(meta.get("height", 0))
-        bucket["target chars"].append(len(sample["txt"].decode("utf-8")))
-        bucket["images"].append(len(_image_keys(sample)))
+        bucket["target chars"].append(len(sample[layout.TARGET].decode("utf-8")))
+        bucket["images"].append(len(layout.image_fields(sample)))
     return {
         "out_dir": str(out_dir),
         "complete": manifest.complete,

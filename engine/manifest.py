@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from gotdata import layout
 from gotdata.sinks import Sink, open_sink
 from gotdata.untrusted import MIB
 
@@ -38,13 +39,9 @@ class Manifest(BaseModel):
     complete: bool = False
     shards: dict[str, ShardRecord] = Field(default_factory=dict)  # keyed by zero-padded shard index
 
-    @staticmethod
-    def key(shard: int) -> str:
-        return f"{shard:06d}"
-
     def is_done(self, shard: int, sizes: dict[str, int]) -> bool:
         """Recorded, and present with its size (``sizes``: one listing of the output, Sink.sizes)."""
-        record = self.shards.get(self.key(shard))
+        record = self.shards.get(layout.shard_id(shard))
         return record is not None and sizes.get(record.file) == record.bytes
 
     def done_files(self, sizes: dict[str, int]) -> list[str]:

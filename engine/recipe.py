@@ -25,7 +25,7 @@ from pydantic import (
 from gotdata import registry
 from gotdata.augment.spec import AugmentSpec
 from gotdata.corpus import CorpusError, resolve_paths
-from gotdata.numbers import parse_count
+from gotdata.quantities import parse_count
 from gotdata.untrusted import CONFIG_BYTES, UntrustedInput, load_yaml_file, short_repr
 
 

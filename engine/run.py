@@ -8,7 +8,7 @@ import os
 import platform
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -16,12 +16,13 @@ import psutil
 from rich.console import Console
 
 import gotdata
-from gotdata import augment, encode, registry
+from gotdata import augment, encode, layout, registry
+from gotdata.components import load_component
 from gotdata.executors import InProcessExecutor, RayExecutor
-from gotdata.manifest import MANIFEST, Manifest, ShardRecord, load_manifest
+from gotdata.manifest import MANIFEST, Manifest, load_manifest
 from gotdata.progress import RunProgress, summary_table
 from gotdata.recipe import Recipe
-from gotdata.shard_task import ShardResult, ShardSpec, load_component
+from gotdata.shard_task import ShardResult, ShardSpec
 from gotdata.sinks import LocalSink, Sink, open_sink
 
 
@@ -66,8 +67,7 @@ class RunReport:
     seconds: float
 
     def shard_pattern(self) -> str:
-        last = self.manifest.num_shards - 1
-        return f"{self.out_dir}/{self.manifest.prefix}-{{{0:06d}..{last:06d}}}.tar"
+        return layout.shard_pattern(str(self.out_dir), self.manifest.prefix, self.manifest.num_shards)
 
     def manifest_location(self) -> str:
         return f"{self.out_dir}/{MANIFEST}"
@@ -116,7 +116,7 @@ def _prepare_output(sink: Sink, fingerprint: str, overwrite: bool) -> Manifest |
                 "or renderer versions differ). Pass --overwrite to replace them, or choose another --out."
             )
         for name in sink.sizes():
-            if name.startswith(f"{existing.prefix}-") and name.endswith(".tar"):
+            if layout.is_shard_of(existing.prefix, name):
                 sink.remove(name)
         existing = None
     sink.remove_leftovers()  # what interrupted runs or killed workers left
@@ -130,8 +130,8 @@ def _recheck(sink: Sink, manifest: Manifest, sizes: dict[str, int], console: Con
     if not present:
         return
     with ThreadPoolExecutor(8) as pool:
-        digests = pool.map(lambda k: sink.sha256(manifest.shards[k].file)[0], present)
-        bad = [k for k, digest in zip(present, digests, strict=True) if digest != manifest.shards[k].sha256]
+        problems = pool.map(lambda k: layout.shard_problem(sink, manifest.shards[k], sizes), present)
+        bad = [k for k, problem in zip(present, problems, strict=True) if problem]
     for key in bad:
         if progress:
             console.print(
@@ -200,7 +200,7 @@ def _render_missing(
         _recheck(sink, manifest, sizes, console, options.progress)
     missing = [k for k in range(recipe.num_shards) if not manifest.is_done(k, sizes)]
     for k in missing:
-        manifest.shards.pop(Manifest.key(k), None)
+        manifest.shards.pop(layout.shard_id(k), None)
     manifest.complete = False
     manifest.save(sink)
 
@@ -219,12 +219,11 @@ def _render_missing(
 
         def on_done(result: ShardResult) -> None:
             nonlocal rendered
-            manifest.shards[Manifest.key(result.shard)] = ShardRecord.model_validate(asdict(result))
+            manifest.shards[layout.shard_id(result.shard)] = result.record
             saver.shard_done()
-            rendered += result.samples
-            progress.shard_done(
-                result.shard, result.samples, sum(sum(r.values()) for r in result.rejects.values())
-            )
+            rendered += result.record.samples
+            rejected = sum(sum(r.values()) for r in result.record.rejects.values())
+            progress.shard_done(result.shard, result.record.samples, rejected)
 
         if specs:
             executor.run(specs, progress.shard_progress, on_done)

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import fsspec
 import webdataset as wds
-from webdataset.tariterators import group_by_keys, tar_file_expander
 
+from gotdata import layout
 from gotdata.manifest import MANIFEST, load_manifest
 from gotdata.sinks import is_url, open_sink
 
@@ -65,22 +64,10 @@ def complete_shards(out_dir: str | Path) -> list[str]:
     return [sink.url(name) for name in manifest.done_files(sink.sizes())]
 
 
-def open_shard(url: str):
-    """A binary stream of one shard: a local path, or any URL fsspec reaches (s3://...)."""
-    return fsspec.open(url, "rb").open() if is_url(url) else open(url, "rb")  # noqa: SIM115
-
-
-def read_shard(url: str) -> Iterator[dict[str, Any]]:
-    """The raw samples (bytes per member) of one shard, in order."""
-    with open_shard(url) as stream:
-        files = tar_file_expander([{"url": url, "stream": stream}], handler=wds.reraise_exception)
-        yield from group_by_keys(files, handler=wds.reraise_exception)
-
-
 def _shard_samples(source: Iterator[dict[str, str]]) -> Iterator[dict[str, Any]]:
     """Pipeline stage: shard URLs in, raw samples out (webdataset's own opener knows no s3://)."""
     for item in source:
-        yield from read_shard(item["url"])
+        yield from layout.read_shard(item["url"])
 
 
 class FollowShards(wds.pytorch.IterableDataset):
@@ -114,20 +101,14 @@ class FollowShards(wds.pytorch.IterableDataset):
             time.sleep(self.poll_seconds)
 
 
-def _image_keys(sample: dict[str, Any], clean: bool = False) -> list[str]:
-    """The sample's image members in page order; ``clean``: its unaugmented twins instead."""
-    keys = [k for k in sample if k.rsplit(".", 1)[-1] in ("png", "jpg", "jpeg") and ("clean." in k) == clean]
-    return sorted(keys, key=lambda k: (k.count("."), int(k.split(".")[0]) if k[0].isdigit() else -1))
-
-
 def to_stream_sample(sample: dict[str, Any], transform: Callable | None = None) -> StreamSample:
-    meta = sample.get("json") or {}
-    images = [sample[k] for k in _image_keys(sample)]
-    clean = [sample[k] for k in _image_keys(sample, clean=True)] or None
+    meta = sample.get(layout.META) or {}
+    images = [sample[k] for k in layout.image_fields(sample)]
+    clean = [sample[k] for k in layout.image_fields(sample, clean=True)] or None
     if transform is not None:
         images = [transform(image) for image in images]
         clean = [transform(image) for image in clean] if clean else None
-    target = sample.get("txt", "")
+    target = sample.get(layout.TARGET, "")
     return StreamSample.of(images, meta.get("prompt", ""), target, meta, sample["__key__"], clean=clean)
 
 

@@ -26,8 +26,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from gotdata import registry
 from gotdata.augment import PROFILES, AugmentSpec, augment_sample
+from gotdata.components import load_component
+from gotdata.recipe import Component
 from gotdata.renderer import Job, Rejection, Sample
 from gotdata.seeding import derive_seed, make_rng
 
@@ -48,10 +49,7 @@ def outcome_digest(outcome: Sample | Rejection) -> str:
 
 
 def _load(renderer_name: str, params: dict[str, Any], corpus: list[str]):
-    cls = registry.get(renderer_name)
-    renderer = cls(cls.parse_params(params))
-    items = renderer.load_corpus([Path(p) for p in corpus])
-    return renderer, items
+    return load_component(Component(renderer=renderer_name, params=params, corpus=corpus))
 
 
 def sweep_size(renderer_name: str, params: dict[str, Any], corpus: list[str]) -> int:

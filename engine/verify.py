@@ -8,7 +8,6 @@ by member, with what the shards hold.
 
 from __future__ import annotations
 
-import tarfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +17,13 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from gotdata import layout
+from gotdata.components import warm_renderer
 from gotdata.manifest import MANIFEST, Manifest, load_manifest
 from gotdata.plan import Plan
 from gotdata.recipe import Recipe
 from gotdata.run import library_versions
-from gotdata.shard_task import render_indices, warm_renderer
+from gotdata.shard_task import render_indices
 from gotdata.sinks import Sink, open_sink
 
 
@@ -48,14 +49,9 @@ def check_integrity(sink: Sink, manifest: Manifest, report: VerifyReport) -> lis
     sizes = sink.sizes()
     for key, record in sorted(manifest.shards.items()):
         report.shards_checked += 1
-        if record.file not in sizes:
-            report.shard_problems[record.file] = "missing"
-        elif (size := sizes[record.file]) != record.bytes:
-            report.shard_problems[record.file] = (
-                f"size {size:,} bytes, manifest says {record.bytes:,} (truncated?)"
-            )
-        elif sink.sha256(record.file)[0] != record.sha256:
-            report.shard_problems[record.file] = "sha256 differs from the manifest (corrupted)"
+        problem = layout.shard_problem(sink, record, sizes)
+        if problem:
+            report.shard_problems[record.file] = problem
         else:
             whole.append(int(key))
     report.not_rendered = manifest.num_shards - len(manifest.shards)
@@ -81,18 +77,21 @@ def pick_indices(plan: Plan, shards: list[int], samples: int) -> list[int]:
 
 
 def _stored_samples(sink: Sink, manifest: Manifest, plan: Plan, wanted: set[int]) -> dict[str, dict]:
-    """key -> {member suffix: bytes} for the wanted indices, read from their shards."""
-    found: dict[str, dict] = defaultdict(dict)
-    shards = sorted({i // plan.shard_size for i in wanted})
-    keys = {f"{i:010d}" for i in wanted}
-    for shard in shards:
-        record = manifest.shards[Manifest.key(shard)]
-        with sink.open_read(record.file) as handle, tarfile.open(fileobj=handle) as tar:
-            for member in tar:
-                key, _, suffix = member.name.partition(".")
-                if key in keys:
-                    found[key][suffix] = tar.extractfile(member).read()
+    """key -> the stored fields of the sample, for the wanted indices, read from their shards."""
+    found: dict[str, dict] = {}
+    keys = {layout.sample_key(i) for i in wanted}
+    for shard in sorted({i // plan.shard_size for i in wanted}):
+        record = manifest.shards[layout.shard_id(shard)]
+        with sink.open_read(record.file) as handle:
+            for sample in layout.read_samples(handle):
+                if sample["__key__"] in keys:
+                    found[sample["__key__"]] = _members(sample)
     return found
+
+
+def _members(fields: dict) -> dict[str, bytes]:
+    """A sample's members, without the reader's and writer's bookkeeping (``__key__``, ``__url__``)."""
+    return {name: data for name, data in fields.items() if not name.startswith("_")}
 
 
 def verify(out_dir: str | Path, samples: int | None, console: Console, progress: bool = True) -> VerifyReport:
@@ -119,7 +118,7 @@ def verify(out_dir: str | Path, samples: int | None, console: Console, progress:
             batch = indices[start : start + chunk]
             for component, record in render_indices(recipe, plan, batch, defaultdict(Counter)):
                 key = record["__key__"]
-                fresh = {name: data for name, data in record.items() if not name.startswith("_")}
+                fresh = _members(record)
                 report.checked[component] += 1
                 if fresh == stored.get(key):
                     report.identical[component] += 1

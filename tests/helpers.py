@@ -9,6 +9,16 @@ import sys
 from pathlib import Path
 
 SMALL = ["--param", "min_size=96", "--param", "max_size=160"]
+# Test-only renderer plugins (tests/plugins): on PYTHONPATH, their entry points register them in the
+# processes a run starts, Ray's workers included.
+PLUGINS = Path(__file__).parent / "plugins"
+
+
+def faults(**settings: str) -> dict[str, str]:
+    """The environment that registers the ``faulty-molecule`` plugin and sets its faults
+    (``hog``: an item id; ``crash``: DIR:CALL:TIMES; see tests/plugins/gotdata_faults.py)."""
+    path = os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONPATH": path} | {f"GOTDATA_FAULT_{k.upper()}": v for k, v in settings.items()}
 
 
 def run_cli(
@@ -28,10 +38,10 @@ def shard_hashes(out: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.tar"))}
 
 
-def in_process_hashes(out: Path, *args: str) -> dict[str, str]:
+def in_process_hashes(out: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, str]:
     """Shard hashes of a render in this machine's own process (``--workers 0``): the bytes every
     other way of running the same arguments must reproduce."""
-    done = run_cli(*args, "--out", str(out), "--workers", "0", "--no-progress")
+    done = run_cli(*args, "--out", str(out), "--workers", "0", "--no-progress", env=env)
     assert done.returncode == 0, done.stderr
     return shard_hashes(out)
 

@@ -135,7 +135,7 @@ def test_cli_flag_stream_gallery_verify_and_export(tmp_path):
 
 def test_the_engine_and_its_augmentation_never_import_torch():
     code = (
-        "import sys, gotdata.cli, gotdata.run, gotdata.shard_task, gotdata.augment; "
+        "import sys, gotdata.cli, gotdata.run, gotdata.shard_task, gotdata.layout, gotdata.augment; "
         "print('torch' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -9,7 +9,7 @@ import pytest
 import webdataset as wds
 from PIL import Image
 
-from gotdata import encode
+from gotdata import encode, layout
 from gotdata.corpus import CorpusError, CorpusItem
 from gotdata.manifest import load_manifest
 from gotdata.recipe import parse_recipe
@@ -17,7 +17,8 @@ from gotdata.renderer import Job, Rejection
 from gotdata.renderers.molecule import MoleculeRenderer
 from gotdata.run import OutputConflict, RunOptions, render
 from gotdata.seeding import make_rng
-from gotdata.shard_task import RunawayRejects, _render_isolated
+from gotdata.shard_task import RunawayRejects
+from gotdata.write_path import render_stage
 
 from .helpers import shard_hashes
 
@@ -153,10 +154,10 @@ def test_a_raising_renderer_rejects_only_the_bad_job():
     jobs = [
         Job(CorpusItem(f"x:{i}", smiles, "t"), make_rng(i)) for i, smiles in enumerate(["CCO", "CCN", "CCC"])
     ]
-    outcomes = _render_isolated(renderer, jobs)
+    outcomes = render_stage(renderer, jobs)
     assert [type(o).__name__ for o in outcomes] == ["Sample", "Rejection", "Sample"]
     assert outcomes[1].reason == "render_error" and "boom" in outcomes[1].detail
-    assert isinstance(_render_isolated(renderer, jobs[1:2])[0], Rejection)
+    assert isinstance(render_stage(renderer, jobs[1:2])[0], Rejection)
 
 
 @pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P"])
@@ -188,8 +189,8 @@ def test_manifest_saves_are_throttled_by_their_own_cost(tmp_path):
     manifest = Manifest(fingerprint="f", recipe={}, versions={}, prefix="p", n=1, num_shards=50)
     saver = ManifestSaver(manifest, SlowSink(tmp_path))
     for k in range(50):
-        manifest.shards[Manifest.key(k)] = ShardRecord(
-            file=f"p-{k:06d}.tar", samples=1, bytes=1, sha256="x", seconds=0
+        manifest.shards[layout.shard_id(k)] = ShardRecord(
+            file=layout.shard_name("p", k), samples=1, bytes=1, sha256="x", seconds=0
         )
         saver.shard_done()
         time.sleep(0.005)

@@ -9,9 +9,9 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+from gotdata import layout
 from gotdata.export import COCO_CATEGORIES, export_coco
 from gotdata.manifest import Manifest, ShardRecord
-from gotdata.shards import ShardWriter
 
 from .helpers import run_cli
 
@@ -37,14 +37,14 @@ def write_output(out, shards: list[list[dict]]) -> None:
         fingerprint="f", recipe={}, versions={}, prefix="p", n=sum(map(len, shards)), num_shards=len(shards)
     )
     for index, samples in enumerate(shards):
-        path = out / f"p-{index:06d}.tar"
+        path = out / layout.shard_name("p", index)
         with open(path, "wb") as handle:
-            writer = ShardWriter(handle)
+            writer = layout.ShardWriter(handle)
             for s in samples:
                 writer.write(s)
             writer.close()
         data = path.read_bytes()
-        manifest.shards[Manifest.key(index)] = ShardRecord(
+        manifest.shards[layout.shard_id(index)] = ShardRecord(
             file=path.name,
             samples=len(samples),
             bytes=len(data),

@@ -13,7 +13,7 @@ import pytest
 
 import gotdata
 
-from .helpers import SMALL, run_cli
+from .helpers import SMALL, faults, run_cli
 from .hostile_cases import make_cases
 
 
@@ -58,13 +58,13 @@ def test_an_item_that_exhausts_memory_costs_a_rejection_not_the_machine(tmp_path
     corpus = write("c.smi", "CCO\nCCN\nCCC\n")
     out = tmp_path / "out"
     result = run_cli(
-        "render", "--renderer", "molecule", "--corpus", str(corpus), "--n", "12", "--out", str(out),
+        "render", "--renderer", "faulty-molecule", "--corpus", str(corpus), "--n", "12", "--out", str(out),
         "--workers", workers, "--worker-memory", "1G", "--no-progress", *SMALL,
-        env={"GOTDATA_TEST_HOG": "c.smi:2"},  # rendering this item allocates without end
+        env=faults(hog="c.smi:2"),  # rendering this item allocates without end
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "item 'c.smi:2' needed more memory than the worker's 1.0 GiB cap" in result.stderr
     rejects = json.loads((out / "manifest.json").read_text())["shards"]["000000"]["rejects"]
-    assert rejects["molecule"]["memory_limit"] >= 1
+    assert rejects["faulty-molecule"]["memory_limit"] >= 1
     items = [s.meta["source"]["item_id"] for s in gotdata.stream(out)]
     assert len(items) == 12 and "c.smi:2" not in items

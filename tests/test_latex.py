@@ -218,7 +218,7 @@ def _formula_pages(tmp_path, preamble):
 
 
 def test_a_dumped_preamble_typesets_exactly_what_the_preamble_does(tmp_path, monkeypatch):
-    from gotdata.renderers.latex import preamble_cropped
+    from gotdata.renderers.kit.latex.preambles import preamble_cropped
 
     monkeypatch.setattr(texsandbox, "FORMAT_CACHE", tmp_path / "formats")
     preamble = preamble_cropped("palatino")

@@ -18,7 +18,7 @@ from gotdata import stream
 from gotdata.manifest import load_manifest
 from gotdata.sinks import FsspecSink, open_sink, without_credentials
 
-from .helpers import SMALL, in_process_hashes, object_hashes, run_cli
+from .helpers import SMALL, faults, in_process_hashes, object_hashes, run_cli
 
 ARGS = ["render", "--renderer", "molecule", "--n", "60", "--shard-size", "20", "--seed", "5", *SMALL]
 BUCKET = "s3://gotdata-test"
@@ -43,16 +43,18 @@ def test_render_to_s3_writes_the_local_bytes(s3, local_reference):
     assert ".gotdata.lock" not in open_sink(url).sizes()  # released at the end
 
 
-def test_interrupted_run_leaves_no_partial_object_and_resumes(s3, local_reference, tmp_path):
+def test_interrupted_run_leaves_no_partial_object_and_resumes(s3, tmp_path):
     url = f"{BUCKET}/interrupted"
-    crash = {"GOTDATA_TEST_CRASH": f"{tmp_path}:1:1"}  # SIGKILL inside shard 1, once
-    first = run_cli(*ARGS, "--out", url, "--workers", "0", "--no-progress", env=s3 | crash)
+    faulty = [arg.replace("molecule", "faulty-molecule") for arg in ARGS]
+    reference = in_process_hashes(tmp_path / "reference", *faulty, env=faults())
+    crash = faults(crash=f"{tmp_path}:2:1")  # SIGKILL in the second batch (shard 1), once
+    first = run_cli(*faulty, "--out", url, "--workers", "0", "--no-progress", env=s3 | crash)
     assert first.returncode != 0
     names = open_sink(url).sizes()
     assert "mol-000000.tar" in names and "mol-000001.tar" not in names  # never a partial object
-    second = run_cli(*ARGS, "--out", url, "--workers", "0", "--no-progress", env=s3)
+    second = run_cli(*faulty, "--out", url, "--workers", "0", "--no-progress", env=s3 | faults())
     assert second.returncode == 0, second.stderr  # the dead run's lock does not block its resume
-    assert object_hashes(url) == local_reference
+    assert object_hashes(url) == reference
     assert len(load_manifest(url).shards) == 3
 
 

@@ -3,8 +3,10 @@
 These run the real CLI in subprocesses, each starting its own local Ray cluster.
 """
 
+import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,17 +15,25 @@ import tarfile
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
-from .helpers import SMALL, in_process_hashes, run_cli, shard_hashes
+from .helpers import SMALL, faults, in_process_hashes, run_cli, shard_hashes
 
 ARGS = ["render", "--renderer", "molecule", "--n", "120", "--shard-size", "20", "--seed", "11", *SMALL]
+FAULTY = [arg.replace("molecule", "faulty-molecule") for arg in ARGS]
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     """The same run in-process (``--workers 0``): what every other way of running must reproduce."""
     return in_process_hashes(tmp_path_factory.mktemp("reference"), *ARGS)
+
+
+@pytest.fixture(scope="module")
+def faulty_reference(tmp_path_factory):
+    """The fault plugin's run with no fault set: what a run it crashes must still produce."""
+    return in_process_hashes(tmp_path_factory.mktemp("faulty"), *FAULTY, env=faults())
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -35,21 +45,22 @@ def test_ray_output_is_identical_to_in_process(tmp_path, reference, workers):
     assert "gotdata render summary" in result.stderr  # progress and summary are shown
 
 
-def _render_with_crashes(tmp_path, workers: str, shard: int, times: int):
-    """Render ARGS while the worker of ``shard`` is SIGKILLed on its first ``times`` attempts."""
+def _render_with_crashes(tmp_path, workers: str, call: int, times: int):
+    """Render with the fault plugin, whose worker is SIGKILLed in its ``call``-th batch and the ones
+    after it, ``times`` times in all."""
     markers = tmp_path / "markers"
     markers.mkdir()
     out = tmp_path / "out"
-    env = {"GOTDATA_TEST_CRASH": f"{markers}:{shard}:{times}"}
-    result = run_cli(*ARGS, "--out", str(out), "--workers", workers, "--no-progress", env=env)
+    env = faults(crash=f"{markers}:{call}:{times}")
+    result = run_cli(*FAULTY, "--out", str(out), "--workers", workers, "--no-progress", env=env)
     return result, markers, out
 
 
-def test_a_crashed_worker_costs_a_retry_not_the_run(tmp_path, reference):
-    result, markers, out = _render_with_crashes(tmp_path, "2", shard=3, times=1)
+def test_a_crashed_worker_costs_a_retry_not_the_run(tmp_path, faulty_reference):
+    result, markers, out = _render_with_crashes(tmp_path, "2", call=3, times=1)
     assert result.returncode == 0, result.stderr
-    assert (markers / "crashed-3-0").exists()  # the worker really was killed mid-shard
-    assert shard_hashes(out) == reference
+    assert (markers / "crashed-0").exists()  # a worker really was killed mid-shard
+    assert shard_hashes(out) == faulty_reference
     assert not list(out.glob("*.tmp*"))
 
 
@@ -93,10 +104,11 @@ def test_sigkill_then_resume_gives_the_uninterrupted_result(tmp_path, reference,
 
 
 def test_a_shard_that_always_kills_its_worker_stops_the_run_cleanly(tmp_path):
-    result, markers, out = _render_with_crashes(tmp_path, "1", shard=0, times=99)
+    result, markers, out = _render_with_crashes(tmp_path, "1", call=1, times=999)
     assert result.returncode == 1
-    assert "shard 0 failed 4 times" in result.stderr and "Traceback" not in result.stderr
-    assert len(list(markers.iterdir())) == 4  # first try + 3 retries
+    assert re.search(r"shard \d+ failed 4 times", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(list(markers.glob("crashed-*"))) >= 4  # a first try and 3 retries of that shard
     assert not json.loads((out / "manifest.json").read_text())["complete"]
 
 
@@ -131,3 +143,45 @@ def test_joins_an_existing_cluster_with_ray_address(tmp_path, reference):
         assert shard_hashes(tmp_path / "out") == reference
     finally:
         subprocess.run([ray_bin, "stop", "--force"], env=env, capture_output=True, timeout=120)
+
+
+def _sockets_of_tree(root: psutil.Process) -> set[tuple[str, str, str]]:
+    """(process name, status, local or remote address) of every inet socket of the tree."""
+    found = set()
+    for proc in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            for conn in proc.net_connections(kind="inet"):
+                for address in (conn.laddr, conn.raddr):
+                    if address:
+                        found.add((proc.name(), conn.status, address.ip))
+    return found
+
+
+@pytest.mark.solo  # writes a dead cluster's address into Ray's default temp folder
+def test_a_run_starts_its_own_cluster_whatever_ray_left_behind_and_uses_loopback_only(tmp_path, reference):
+    from ray._private.utils import get_ray_address_file
+
+    stale = Path(get_ray_address_file(None))  # where a killed `ray start` leaves its address
+    saved = stale.read_bytes() if stale.exists() else None
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("127.0.0.1:1")
+    env = os.environ | {"RAY_ADDRESS": "127.0.0.1:9"}  # a dead cluster named in the environment
+    command = [sys.executable, "-m", "gotdata.cli", *ARGS, "--out", str(tmp_path), "--workers", "2"]
+    try:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sockets: set[tuple[str, str, str]] = set()
+        while proc.poll() is None:
+            sockets |= _sockets_of_tree(psutil.Process(proc.pid))
+            time.sleep(0.2)
+        stdout, stderr = proc.communicate()
+    finally:
+        if saved is None:
+            stale.unlink(missing_ok=True)
+        else:
+            stale.write_bytes(saved)
+    assert proc.returncode == 0, stderr
+    assert shard_hashes(tmp_path) == reference
+    assert "Token authentication" not in stderr and "WARNING" not in stderr  # nothing the user can act on
+    assert any(status == psutil.CONN_LISTEN for _, status, _ in sockets)  # Ray's servers were seen
+    elsewhere = {s for s in sockets if s[2] not in ("127.0.0.1", "::1", "::ffff:127.0.0.1")}
+    assert not elsewhere, f"sockets beyond loopback: {sorted(elsewhere)}"

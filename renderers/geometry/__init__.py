@@ -21,15 +21,10 @@ from gotdata.renderers.geometry.builders import build_figure
 from gotdata.renderers.geometry.plots import function_plot
 from gotdata.renderers.geometry.scene import Scene, distance, fmt, point_segment_distance
 from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.latex.preambles import TIKZ_PREAMBLE
 from gotdata.renderers.kit.rasterize import rasterize_pages
 
-PREAMBLE = r"""\documentclass{article}
-\usepackage{tikz}
-\usetikzlibrary{angles}
-\usepackage[active,tightpage]{preview}
-\setlength{\PreviewBorder}{2pt}
-\pagestyle{empty}
-\begin{document}"""
+PREAMBLE = TIKZ_PREAMBLE
 
 # TikZ anchor -> direction the label sits in, from its point
 DIRECTIONS = {

@@ -24,13 +24,13 @@ from gotdata.renderers.kit import texsandbox
 from gotdata.renderers.kit.latex import fill_template, page_templates, templates
 from gotdata.renderers.kit.latex.fonts import (
     PAGE_FAMILIES,
-    PDFLATEX_FONTS,
     available_cjk_fonts,
     available_page_families,
     available_pdflatex_fonts,
 )
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.latex.pages import Block, PageWriter
+from gotdata.renderers.kit.latex.preambles import preamble_cropped
 from gotdata.renderers.kit.latex.safety import screen
 from gotdata.renderers.kit.latex.snippets import braces_balanced, read_snippets
 from gotdata.renderers.kit.latex.tables import TableGenerator
@@ -348,22 +348,6 @@ class LatexRenderer(Renderer):
     def _sample(self, image: Image.Image, target: str, style: dict[str, Any]) -> Sample:
         prompt = PROMPT_PLAIN if self.params.target == "text" else PROMPT_FORMAT
         return Sample(images=[image], target=target, params=dict(style), prompt=prompt)
-
-
-def preamble_cropped(font: str) -> str:
-    return "\n".join(
-        [
-            r"\documentclass{article}",
-            r"\usepackage[T1]{fontenc}",
-            r"\usepackage[utf8]{inputenc}",
-            r"\usepackage{amsmath,amssymb,multirow}",
-            PDFLATEX_FONTS[font][0],
-            r"\usepackage[active,tightpage]{preview}",
-            r"\setlength{\PreviewBorder}{1pt}",
-            r"\pagestyle{empty}",
-            r"\begin{document}",
-        ]
-    )
 
 
 def _page_source(plan: _Plan, columns: str) -> str:

@@ -24,7 +24,7 @@ import re
 
 from gotdata.model.fields import ink
 from gotdata.model.metrics import bleu, edit_distance
-from gotdata.renderers.latex import preamble_cropped
+from gotdata.renderers.kit.latex.preambles import preamble_cropped
 
 NAMES = ["formula_bleu", "formula_edit_distance", "formula_render_match", "formula_compiles"]
 # The renderer's own preamble in its default font, so a target typesets here as it did in the data.

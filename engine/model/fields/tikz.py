@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from gotdata.model.fields import ink
-from gotdata.renderers.geometry import PREAMBLE
+from gotdata.renderers.kit.latex.preambles import TIKZ_PREAMBLE as PREAMBLE
 
 NAMES = ["tikz_compiles", "tikz_image_match"]
 DPI = 150  # the geometry renderer draws between 150 and 260; figures are up to 14 cm wide

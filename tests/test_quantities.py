@@ -1,6 +1,6 @@
 import pytest
 
-from gotdata.numbers import parse_count
+from gotdata.quantities import parse_count
 
 
 @pytest.mark.parametrize(
