@@ -20,6 +20,7 @@ from gotdata.corpus import Corpus, CorpusItem
 
 PROMPT_PLAIN = "OCR: "
 PROMPT_FORMAT = "OCR with format: "
+PROMPT_MULTIPAGE = "OCR with format across multi pages: "
 
 
 class RendererParams(BaseModel):

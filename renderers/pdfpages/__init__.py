@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from pydantic import Field
 
 from gotdata.corpus import Corpus, CorpusItem, refuse_if_all_too_large
-from gotdata.renderer import PROMPT_PLAIN, Job, Rejection, Renderer, RendererParams, Sample
+from gotdata.renderer import PROMPT_MULTIPAGE, PROMPT_PLAIN, Job, Rejection, Renderer, RendererParams, Sample
 from gotdata.renderers.kit.rasterize import rasterize_pages
 from gotdata.renderers.pdfpages import builtin
 from gotdata.renderers.pdfpages.text import (
@@ -29,7 +29,6 @@ from gotdata.renderers.pdfpages.text import (
 
 KINDS = ["page", "crop", "box", "color", "multipage"]
 FRAME_COLOURS = {"red": (255, 0, 0), "green": (0, 170, 0), "blue": (0, 0, 255)}
-PROMPT_MULTIPAGE = "OCR with format across multi pages: "
 MAX_FILE_BYTES = 300 * 1024**2
 MAX_PAGE_POINTS = 5000
 MIN_TEXT_PX = 8.0  # median glyph size at the chosen dpi
