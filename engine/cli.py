@@ -4,187 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from gotdata import registry
-from gotdata.augment.profiles import PROFILES
+from gotdata.cli_args import build_parser
 from gotdata.corpus import CorpusError, resolve_paths
 from gotdata.model import ModelUnavailable
-from gotdata.model.presets import PRESETS
 from gotdata.outlock import OutputBusy
-from gotdata.quantities import parse_size
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
 from gotdata.run import OutputConflict, OutputFull, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
 from gotdata.sinks import is_url
-from gotdata.untrusted import UntrustedInput, parse_yaml
-
-
-def _param(text: str) -> tuple[str, Any]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
-    try:
-        parsed = parse_yaml(value, f"--param {key}") if value else ""
-    except UntrustedInput as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-    except yaml.YAMLError:
-        parsed = value
-    return key.strip(), parsed
-
-
-def _size(text: str) -> int:
-    try:
-        return parse_size(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gotdata", description="Synthetic OCR training data engine.")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    r = sub.add_parser("render", help="render samples into WebDataset shards")
-    r.add_argument("recipe", nargs="?", help="YAML recipe; or describe a one-renderer run with --renderer")
-    r.add_argument("--renderer", help="renderer name (see `gotdata renderers`)")
-    r.add_argument("--n", help="number of samples: 2000, 500k, 1.5m")
-    r.add_argument("--out", help="output folder for shards and manifest.json")
-    r.add_argument("--seed", type=int, help="recipe seed (default 0)")
-    r.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="Ray workers; 0 renders in-process"
-    )
-    r.add_argument("--shard-size", help="samples per shard (default 1000)")
-    r.add_argument("--image-format", choices=["png", "jpg"], help="image encoding (default png)")
-    r.add_argument(
-        "--param",
-        action="append",
-        type=_param,
-        default=[],
-        metavar="KEY=VALUE",
-        help="renderer parameter, repeatable",
-    )
-    r.add_argument(
-        "--corpus",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="corpus file, folder or glob, repeatable",
-    )
-    r.add_argument(
-        "--augment",
-        choices=list(PROFILES),
-        help="augmentation profile for every component (a recipe's own augment: fields are replaced)",
-    )
-    r.add_argument(
-        "--augment-prob", type=float, help="with --augment: share of samples augmented (default 1)"
-    )
-    r.add_argument("--keep-clean", action="store_true", help="with --augment: also store <key>.clean.png")
-    r.add_argument("--prefix", help="shard file-name prefix")
-    r.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
-    r.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")
-    r.add_argument(
-        "--worker-memory",
-        type=_size,
-        metavar="SIZE",
-        help="memory cap per worker, e.g. 6G (default: 80%% of the machine's, shared among the workers)",
-    )
-    r.add_argument(
-        "--wait",
-        action="store_true",
-        help="if another run is writing to --out, wait for it instead of refusing",
-    )
-    r.add_argument(
-        "--quick-resume",
-        action="store_true",
-        help="on resume, trust finished shards of the right size instead of re-hashing them",
-    )
-    r.add_argument("--no-progress", action="store_true", help="no progress bar or summary")
-
-    c = sub.add_parser("corpus", help="build a renderer's corpus from raw sources (e.g. .tex files)")
-    c.add_argument("renderer", help="renderer name, e.g. latex")
-    c.add_argument("sources", nargs="+", help="files, folders or globs")
-    c.add_argument("--out", required=True, help="corpus file to write (JSONL)")
-
-    i = sub.add_parser("inspect", help="counts, rejects, size and length distributions of an output")
-    i.add_argument("out", help="output folder of a render run")
-    i.add_argument("--gallery", metavar="DIR", help="also write an HTML gallery and contact sheet here")
-    i.add_argument("--per-component", type=int, default=4, help="gallery samples per component")
-    i.add_argument("--sample-shards", type=int, default=8, help="shards read for distributions")
-    i.add_argument("--json", action="store_true", help="machine-readable summary")
-
-    v = sub.add_parser("verify", help="check shards against the manifest and re-render a sample of them")
-    v.add_argument("out", help="output folder of a render run")
-    v.add_argument(
-        "--samples", type=int, help="indices to render again, spread over the run (default: 3 per shard)"
-    )
-    v.add_argument("--no-progress", action="store_true")
-
-    e = sub.add_parser("export", help="write an output in another training format")
-    e.add_argument(
-        "format",
-        choices=["got", "coco"],
-        help="got: GOT-OCR2.0's LLaVA-style JSON + images; coco: layout blocks as COCO detection",
-    )
-    e.add_argument("out", help="output folder of a render run")
-    e.add_argument("--to", required=True, help="folder to write")
-
-    t = sub.add_parser("train", help="train the reference GOT model on shards (needs gotdata[model])")
-    t.add_argument(
-        "--data",
-        action="append",
-        required=True,
-        metavar="PATH[=WEIGHT]",
-        help="output folder or shard pattern, repeatable; datasets are mixed by weight",
-    )
-    t.add_argument("--preset", default="tiny", choices=list(PRESETS), help="model size")
-    t.add_argument("--steps", type=int, default=500, help="training steps in total (default 500)")
-    t.add_argument("--out", required=True, help="checkpoint folder; a run resumes from the one there")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--batch-size", type=int, help="samples per step (default: the preset's)")
-    t.add_argument("--lr", type=float, help="peak learning rate (default: the preset's)")
-    t.add_argument("--save-every", type=int, default=100, help="steps between checkpoints")
-    t.add_argument("--no-progress", action="store_true")
-
-    s = sub.add_parser("score", help="generate for every sample and score with GOT's metrics")
-    s.add_argument("--model", required=True, help="checkpoint folder (ours, or a local GOT-OCR2 copy)")
-    s.add_argument("--data", action="append", required=True, help="output folder or shard pattern")
-    s.add_argument("--out", required=True, help="folder for predictions.jsonl, summary.json, summary.md")
-    s.add_argument("--limit", type=int, help="score at most this many samples")
-    s.add_argument("--max-new-tokens", type=int, help="generation budget (default: 1.5x the target + 16)")
-    s.add_argument("--batch-size", type=int, default=16, help="samples generated together (default 16)")
-    s.add_argument("--metrics", default="corrected", choices=["corrected", "got"], help=METRICS_HELP)
-    s.add_argument("--no-progress", action="store_true")
-
-    f = sub.add_parser("effect", help="train with and without each recipe component; score every pair")
-    f.add_argument("recipe", help="YAML recipe whose components are compared")
-    f.add_argument("--out", required=True, help="folder for data, models, scores and the effect matrix")
-    f.add_argument("--preset", default="tiny", choices=list(PRESETS))
-    f.add_argument("--steps", type=int, default=1500, help="training steps per model (default 1500)")
-    f.add_argument("--eval-n", type=int, default=30, help="held-out samples per component (default 30)")
-    f.add_argument("--seed", type=int, default=0, help="training seed")
-    f.add_argument("--noise-seed", type=int, default=1, help="seed of the second full-mix run")
-    f.add_argument("--workers", type=int, default=0, help="Ray workers for rendering (0: in-process)")
-    f.add_argument("--no-progress", action="store_true")
-
-    ls = sub.add_parser("renderers", help="list registered renderers and their parameters")
-    ls.add_argument("--json", action="store_true", help="machine-readable output")
-    return parser
-
-
-METRICS_HELP = (
-    "corrected (default: the usual precision/recall and BLEU direction) or got (GOT-OCR2.0's published "
-    "evaluation, argument order and all)"
-)
 
 
 def _augment_from_args(args: argparse.Namespace) -> dict | None:
