@@ -20,6 +20,7 @@ from gotdata.renderers.document.figures import Figure, FigureMaker, markup
 from gotdata.renderers.document.longtable import LongTable
 from gotdata.renderers.document.params import DocumentParams
 from gotdata.renderers.kit.latex import templates
+from gotdata.renderers.kit.latex.fonts import draw_page_font
 from gotdata.renderers.kit.latex.pages import PageWriter
 from gotdata.renderers.kit.latex.snippets import typesets_in
 
@@ -73,12 +74,9 @@ class Planner:
         template = usable[int(rng.integers(len(usable)))]
         info = templates()[template]
         language = info["language"]
-        if language == "zh":
-            if not self.cjk_fonts:
-                return Rejection("no_cjk_font", "install fonts-noto-cjk")
-            font = self.cjk_fonts[int(rng.integers(len(self.cjk_fonts)))]
-        else:
-            font = self.families[int(rng.integers(len(self.families)))]
+        font = draw_page_font(rng, language, self.families, self.cjk_fonts)
+        if font is None:
+            return Rejection("no_cjk_font", "install fonts-noto-cjk")
         pages = int(rng.integers(p.min_pages, p.max_pages + 1))
         size = int(rng.choice([10, 11, 12]))
         style = {

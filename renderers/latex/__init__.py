@@ -27,6 +27,7 @@ from gotdata.renderers.kit.latex.fonts import (
     available_cjk_fonts,
     available_page_families,
     available_pdflatex_fonts,
+    draw_page_font,
 )
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.latex.pages import Block, PageWriter
@@ -220,12 +221,9 @@ class LatexRenderer(Renderer):
         template = self.templates[int(rng.integers(len(self.templates)))]
         info = templates()[template]
         language = info["language"]
-        if language == "zh":
-            if not self.cjk_fonts:
-                return Rejection("no_cjk_font", "install fonts-noto-cjk")
-            font = self.cjk_fonts[int(rng.integers(len(self.cjk_fonts)))]
-        else:
-            font = self.families[int(rng.integers(len(self.families)))]
+        font = draw_page_font(rng, language, self.families, self.cjk_fonts)
+        if font is None:
+            return Rejection("no_cjk_font", "install fonts-noto-cjk")
         size = int(rng.choice([9, 10, 11, 12]))
         pool = dict(self.pool)
         if job.item.value is not None:  # the drawn paragraph opens the page

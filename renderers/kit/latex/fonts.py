@@ -76,3 +76,11 @@ def available_page_families() -> list[str]:
 
 def available_cjk_fonts() -> list[str]:
     return [name for name, font in CJK_FAMILIES.items() if _font_installed(font)]
+
+
+def draw_page_font(rng, language: str, families: list[str], cjk_fonts: list[str]) -> str | None:
+    """A page's font for a template of ``language``: a CJK font for Chinese, else a page family;
+    None when a Chinese template finds no CJK font installed."""
+    if language == "zh":
+        return cjk_fonts[int(rng.integers(len(cjk_fonts)))] if cjk_fonts else None
+    return families[int(rng.integers(len(families)))]
