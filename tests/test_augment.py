@@ -272,14 +272,16 @@ def test_recipe_errors_name_the_field(augment, message):
     assert message in str(caught.value)
 
 
-def test_readme_documents_every_operation_and_its_examples_parse():
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Augmentation")[1].split("\n## ")[0]
+def test_docs_document_every_operation_and_their_examples_parse():
+    root = Path(__file__).parent.parent
+    chapter = (root / "docs" / "augmentation.md").read_text(encoding="utf-8")
     for name in OPS:
-        assert f"| `{name}` |" in section, name
-    example = yaml.safe_load(section.split("```yaml\n")[1].split("```")[0])
-    parsed = parse_recipe({"n": 3, **example}, "README")
-    assert [c.augment.profile for c in parsed.components] == ["scan", "photo", None]
+        assert f"| `{name}` |" in chapter, name
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for text in (chapter, readme.split("## Augmentation")[1].split("\n## ")[0]):
+        example = yaml.safe_load(text.split("```yaml\n")[1].split("```")[0])
+        parsed = parse_recipe({"n": 3, **example}, "README")
+        assert [c.augment.profile for c in parsed.components] == ["scan", "photo", None]
     for name in ("molecules.yaml", "demo.yaml"):
         path = Path(__file__).parent.parent / "examples" / name
         recipe = parse_recipe(yaml.safe_load(path.read_text()), name, path.parent)
