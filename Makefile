@@ -78,6 +78,7 @@ audit: setup
 	$(BIN)/python -m gotdata.sweep latex --params-json '{"mode": "page"}' --count 256 --augment photo
 	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "pyecharts"}' --count 512 --augment screen
 	$(BIN)/python -m gotdata.sweep music --params-json '{"builtin": "music21"}' --augment fax
+	GOTDATA_TEST_WHOLE_CORPORA=1 $(BIN)/python -m pytest -q tests/test_music_lyrics.py
 
 clean:
 	rm -rf demo-output build dist *.egg-info

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 SMALL = ["--param", "min_size=96", "--param", "max_size=160"]
+# make audit sets it: sweeps that make test runs on a spread of a real corpus take all of it
+WHOLE_CORPORA = os.environ.get("GOTDATA_TEST_WHOLE_CORPORA") == "1"
 # Test-only renderer plugins (tests/plugins): on PYTHONPATH, their entry points register them in the
 # processes a run starts, Ray's workers included.
 PLUGINS = Path(__file__).parent / "plugins"

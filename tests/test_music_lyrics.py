@@ -22,6 +22,8 @@ from gotdata.renderer import Rejection
 from gotdata.renderers import music
 from gotdata.renderers.music import MusicRenderer, humdrum, sources
 
+from .helpers import WHOLE_CORPORA
+
 TEXT = ("**text", "**silbe")
 # a verse label as verovio draws it: <g class="label"><text><tspan><tspan>2.</tspan>...
 SVG_VERSE_LABEL = re.compile(r'class="label">\s*<text[^>]*>\s*<tspan[^>]*>\s*<tspan[^>]*>(\d+\.)</tspan>')
@@ -246,6 +248,8 @@ def sweep(renderer: MusicRenderer, paths: list[str]) -> Counter:
 def test_bach_chorales_print_no_verse_label_and_keep_no_empty_text_spine():
     chorales = chorales_with_lyrics()
     assert len(chorales) >= 300
+    # converting a chorale costs ~0.45 s of Python: make test takes every third, make audit all of them
+    chorales = chorales if WHOLE_CORPORA else chorales[::3]
     # a renderer, hence an engraving process, per thread; made and closed here, as its rasteriser
     # must be dropped on the thread that made it
     renderers = [MusicRenderer(MusicRenderer.parse_params({})) for _ in range(2)]
@@ -261,5 +265,5 @@ def test_bach_chorales_print_no_verse_label_and_keep_no_empty_text_spine():
     assert counts["scores"] >= 0.99 * len(chorales), counts  # bwv171.6: converter21 writes a malformed file
     # what the cleaning had to do: the converter's output repeats labels in nearly every chorale
     raw = [path.read_text() for path in music.CONVERTED.glob("*.krn")]
-    assert sum(text.count("*v:") > text.count("**text") for text in raw) >= 300, len(raw)
+    assert sum(text.count("*v:") > text.count("**text") for text in raw) >= 0.85 * len(chorales), len(raw)
     assert counts["excerpts_with_text"] >= 0.9 * counts["excerpts"], counts
