@@ -257,7 +257,9 @@ def _time_limit(seconds: float):
         raise ParseTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # and again every 0.1 s: a signal that lands in a finalizer (a __del__ run by the collector) is
+    # printed and ignored, and a one-shot timer would leave the parse running for minutes
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
