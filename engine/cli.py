@@ -145,22 +145,49 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
 def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     from gotdata.verify import report_tables, verify
 
-    if args.samples is not None and args.samples < 0:
-        raise RecipeError("command line", [("--samples", "expected 0 or more")])
-    report = verify(args.out, args.samples, console, not args.no_progress)
+    for name in ("samples", "read"):
+        if getattr(args, name) is not None and getattr(args, name) < 0:
+            raise RecipeError("command line", [(f"--{name}", "expected 0 or more")])
+    samples = 0 if args.read and args.samples is None else args.samples
+    report = verify(args.out, samples, console, not args.no_progress)
     for table in report_tables(report):
         Console().print(table)
     differing = sum(len(keys) for keys in report.differing.values())
     checked = sum(report.checked.values())
     if report.not_rendered:
         print(f"note: {report.not_rendered} shards are not rendered yet (the run is incomplete)")
-    if report.ok:
-        print(f"verified: {report.shards_checked} shards whole, {checked} samples re-rendered identically")
+    read_ok = _read_back(args.out, args.read, console, not args.no_progress) if args.read else True
+    if report.ok and read_ok:
+        read = f", targets read back agree with their images (--read {args.read})" if args.read else ""
+        print(f"verified: {report.shards_checked} shards whole, {checked} samples rendered again identically{read}")
         return 0
-    print(
-        f"NOT verified: {len(report.shard_problems)} shard problems, {differing} of {checked} samples differ"
-    )
+    if not report.ok:
+        print(
+            f"NOT verified: {len(report.shard_problems)} shard problems, "
+            f"{differing} of {checked} samples differ"
+        )
     return 1
+
+
+def _read_back(out: str, per_component: int, console: Console, progress: bool) -> bool:
+    """Tesseract reads ``per_component`` samples of each component; False when one falls below."""
+    from rich.progress import Progress
+
+    from gotdata.readback import ReaderUnavailable, read_back, reading_tables
+
+    with Progress(console=console, disable=not progress) as bar:
+        task = bar.add_task("reading back", total=None)
+        try:
+            results = read_back(out, per_component, lambda n: bar.advance(task, n))
+        except ReaderUnavailable as err:  # a missing tool, as for a renderer: its install line
+            raise RendererUnavailable(str(err)) from None
+    wide = Console(width=max(Console().width, 140))  # word lists: wider than a pipe's 80 columns
+    for table in reading_tables(results):
+        wide.print(table)
+    below = [name for name, component in results.items() if not component.ok]
+    if below:
+        print(f"NOT verified: the targets of {', '.join(below)} disagree with their images (read back)")
+    return not below
 
 
 def cmd_export(args: argparse.Namespace, console: Console) -> int:

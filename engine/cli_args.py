@@ -135,7 +135,15 @@ def _verify_command(sub) -> None:
     p = sub.add_parser("verify", help="check shards against the manifest and re-render a sample of them")
     p.add_argument("out", help="output folder of a render run")
     p.add_argument(
-        "--samples", type=int, help="indices to render again, spread over the run (default: 3 per shard)"
+        "--samples",
+        type=int,
+        help="indices to render again, spread over the run (default: 3 per shard; 0 with --read)",
+    )
+    p.add_argument(
+        "--read",
+        type=int,
+        metavar="N",
+        help="also read N samples per component with Tesseract and compare its words with the targets",
     )
     p.add_argument("--no-progress", action="store_true")
 

@@ -36,7 +36,7 @@ from gotdata.renderers.kit.latex.warmup import warmup_page
 
 class DocumentRenderer(Renderer):
     name = "document"
-    version = "1.0.0"
+    version = "1.1.0"  # 1.1: T1 Computer Modern in outline fonts (cm-super); words with ligatures as letters
     target_format = "mathpix"
     shard_prefix = "doc"
     Params = DocumentParams

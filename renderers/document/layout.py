@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
+from gotdata.renderers.kit.unicode import expand_ligatures
+
 SP_TO_BP = 72 / 72.27 / 65536  # TeX scaled points to PDF points
 _POS = re.compile(r"%gdpos\{([^}]*)\}\{([se])\}\{(-?\d+)\}\{(-?\d+)\}\{(-?\d+)\}")
 SLACK = 1.0  # points a word may stick out of its block's interval (rounding, italic overhang)
@@ -155,7 +157,8 @@ def _flush(words: list[Word], chars: list, number: int, line: tuple[int, int, in
             chars[-1][0]["bbox"][2],
             baseline + DESCENT * size,
         )
-        words.append(Word(number, box, "".join(c["c"] for c, _ in chars), line, baseline))
+        text = expand_ligatures("".join(c["c"] for c, _ in chars))
+        words.append(Word(number, box, text, line, baseline))
     return []
 
 

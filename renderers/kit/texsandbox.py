@@ -47,6 +47,18 @@ def require_tex(*engines: str) -> None:
     for engine in engines:
         if shutil.which(engine) is None:
             raise TexUnavailable(f"{engine} not found: run `make setup` to install TeX Live")
+    if "pdflatex" in engines and not outline_ec_fonts():
+        raise TexUnavailable(
+            "Computer Modern in T1 encoding has no outline fonts here: pdflatex would draw METAFONT "
+            "bitmaps (Type 3, no Unicode map, lost ligatures). Install Debian's cm-super (make setup)"
+        )
+
+
+@functools.cache
+def outline_ec_fonts() -> bool:
+    """Whether the Type 1 version of Computer Modern's T1-encoded fonts (cm-super) is installed."""
+    found = subprocess.run(["kpsewhich", "sfrm1000.pfb"], capture_output=True, text=True, timeout=30)
+    return found.returncode == 0 and bool(found.stdout.strip())
 
 
 def marker(key: int) -> str:

@@ -86,15 +86,19 @@ def normalise_tabular(source: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_ADJUSTBOX = re.compile(r"\\begin\{adjustbox\}\{[^{}]*\}|\\end\{adjustbox\}")
+
+
 def _plain_text(latex: str) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return normalise(LatexNodes2Text(math_mode="with-delimiters").latex_to_text(latex))
+    # pylatexenc knows no adjustbox: it would print the box's options ("max width=") as text
+    return normalise(LatexNodes2Text(math_mode="with-delimiters").latex_to_text(_ADJUSTBOX.sub("", latex)))
 
 
 class LatexRenderer(Renderer):
     name = "latex"
-    version = "1.0.1"
+    version = "1.1.0"  # 1.1: T1 Computer Modern in outline fonts (cm-super); text targets lose no box options
     target_format = "mathpix"
     shard_prefix = "latex"
     Params = LatexParams

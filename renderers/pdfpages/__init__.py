@@ -25,6 +25,7 @@ from gotdata.renderers.pdfpages.text import (
     page_blocks,
     page_text,
     text_dict,
+    unmapped_glyphs,
 )
 
 KINDS = ["page", "crop", "box", "color", "multipage"]
@@ -32,7 +33,7 @@ FRAME_COLOURS = {"red": (255, 0, 0), "green": (0, 170, 0), "blue": (0, 0, 255)}
 MAX_FILE_BYTES = 300 * 1024**2
 MAX_PAGE_POINTS = 5000
 MIN_TEXT_PX = 8.0  # median glyph size at the chosen dpi
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gotdata" / "pdf-builtin-v1"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gotdata"
 
 
 class PdfParams(RendererParams):
@@ -48,7 +49,7 @@ class PdfParams(RendererParams):
 
 class PdfRenderer(Renderer):
     name = "pdf"
-    version = "1.0.0"
+    version = "1.1.0"  # 1.1: outline fonts in the built-in corpus, ligatures as letters, unmapped_glyphs
     target_format = "text"
     prompt = PROMPT_PLAIN
     shard_prefix = "pdf"
@@ -115,6 +116,8 @@ class PdfRenderer(Renderer):
             if max(page.rect.width, page.rect.height) > MAX_PAGE_POINTS:
                 return Rejection("page_too_large")
             raw_blocks = text_dict(page)
+            if why := unmapped_glyphs(page, raw_blocks):
+                return Rejection("unmapped_glyphs", why)
             blocks = page_blocks(raw_blocks, page.rect.width)
             text = page_text(blocks)
             if len(text.strip()) < 20:

@@ -3,6 +3,8 @@ templates and bundled public-domain text (English one- and two-column, Chinese).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +16,9 @@ from gotdata.renderers.kit.latex.text import escape_text
 from gotdata.seeding import derive_seed, make_rng
 
 DOCUMENTS = [("article", 6), ("paper-twocolumn", 4), ("report", 4), ("slides", 6), ("zh-article", 4)]
+# Part of the cache's name: the same sources drawn with METAFONT bitmaps (before cm-super) lost
+# their ligatures in the extracted text.
+FONT_SETUP = "outline fonts: cm-super (T1 Computer Modern), Noto CJK"
 
 
 def _body(template: str, pages: int) -> str:
@@ -31,16 +36,25 @@ def _body(template: str, pages: int) -> str:
     return "\n\n".join(parts)
 
 
-def build(folder: Path) -> list[Path]:
-    """Typeset the built-in documents into ``folder``; returns the PDF paths."""
+def sources() -> dict[str, str]:
+    """Each built-in document's LaTeX source, by template."""
+    return {template: fill_template(template, _body(template, pages)) for template, pages in DOCUMENTS}
+
+
+def build(cache: Path) -> list[Path]:
+    """Typeset the built-in documents into a folder of ``cache`` named by a digest of their sources
+    and of how TeX draws them (a change of either gives a new folder); returns the PDF paths."""
+    documents = sources()
+    digest = hashlib.sha256(json.dumps([documents, FONT_SETUP], sort_keys=True).encode()).hexdigest()
+    folder = cache / f"pdf-builtin-{digest[:12]}"
     folder.mkdir(parents=True, exist_ok=True)
     made = []
-    for template, pages in DOCUMENTS:
+    for template, source in documents.items():
         target = folder / f"builtin-{template}.pdf"
         if not target.exists():
+            texsandbox.require_tex("pdflatex", "xelatex")
             workdir = texsandbox.scratch_dir()
             try:
-                source = fill_template(template, _body(template, pages))
                 engine = templates()[template]["engine"]
                 run = texsandbox.run_tex(source, engine, workdir, 120)
                 if run.pdf is None:

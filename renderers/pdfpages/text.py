@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gotdata.renderers.kit.unicode import expand_ligatures
+
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin top-left
 
 
@@ -32,7 +34,7 @@ def page_blocks(raw_blocks: list[dict], width: float) -> list[Block]:
     for raw in raw_blocks:
         lines = []
         for line in raw["lines"]:
-            text = "".join(span["text"] for span in line["spans"]).strip()
+            text = expand_ligatures("".join(span["text"] for span in line["spans"])).strip()
             if text:
                 lines.append((tuple(line["bbox"]), text))
         if lines:
@@ -81,6 +83,26 @@ def garbled(text: str) -> bool:
         n for ch, n in counts.items() if unicodedata.category(ch)[0] in ("S", "C") and ch not in "\n\t"
     )
     return bad > 0.01 * len(text) or symbols > 0.25 * len(text)
+
+
+def unmapped_glyphs(page, raw_blocks: list[dict]) -> str | None:
+    """Why the page's text cannot be trusted to say what its glyphs show, or None.
+
+    A Type 3 font without a ToUnicode map (METAFONT bitmaps, older TeX output) gives its glyphs
+    codes that are no characters: ligatures come out as control characters, and whole words lose
+    letters. Such a font on the page, or a control or replacement character in its text, rejects it.
+    """
+    document = page.parent
+    for xref, _, kind, _, name, _ in page.get_fonts():
+        if kind == "Type3" and document.xref_get_key(xref, "ToUnicode")[0] == "null":
+            return f"Type 3 font {name} has no ToUnicode map"
+    for raw in raw_blocks:
+        for line in raw["lines"]:
+            for span in line["spans"]:
+                bad = [ch for ch in span["text"] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n")]
+                if bad:
+                    return f"{len(bad)} glyphs with no character behind them in font {span['font']}"
+    return None
 
 
 def median_font_size(raw_blocks: list[dict]) -> float:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
 from gotdata.renderers.kit.latex.safety import screen
+from gotdata.renderers.kit.unicode import expand_ligatures
 from gotdata.untrusted import UntrustedInput, parse_json
 
 
@@ -59,6 +60,7 @@ def read_snippets(paths: list[Path]) -> Snippets:
                 raise CorpusError(str(err)) from None
             except (ValueError, KeyError, TypeError):
                 continue  # not a snippet record; the extractor writes only valid ones
+            latex = expand_ligatures(latex)  # targets write ligatures as their letters (kit.unicode)
             pool[kind].append(latex)
             items[kind].append(CorpusItem(f"{path.name}:{number}", latex, path.name, record.get("licence")))
     # Math and tables are typeset as written: screen them once here, not per sample.
