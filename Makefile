@@ -79,6 +79,9 @@ audit: setup
 	$(BIN)/python -m gotdata.sweep chart --params-json '{"backend": "pyecharts"}' --count 512 --augment screen
 	$(BIN)/python -m gotdata.sweep music --params-json '{"builtin": "music21"}' --augment fax
 	GOTDATA_TEST_WHOLE_CORPORA=1 $(BIN)/python -m pytest -q tests/test_music_lyrics.py
+	# every text-bearing renderer and mode, clean and augmented, read back by Tesseract
+	$(BIN)/gotdata render examples/audit-read.yaml --out audit-output/read --overwrite --no-progress
+	$(BIN)/gotdata verify audit-output/read --read 100 --no-progress
 
 clean:
 	rm -rf demo-output build dist *.egg-info

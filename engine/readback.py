@@ -63,16 +63,17 @@ CROP_MARGIN = 6  # px around a prompted box
 READ_DPI = 300
 PAGE_SEGMENTATION = {"page": "3", "region": "6", "sparse": "11"}  # Tesseract's --psm
 
-# (renderer, augmentation profile) -> (target agreement, image agreement) the medians must reach.
-# Measured on clean and augmented runs of every text renderer (benchmarks/RESULTS.md); an augmented
-# photo is read less well than a clean page. None: that side is not judged.
-THRESHOLDS: dict[tuple[str, str | None], tuple[float, float | None]] = {
-    ("pdf", None): (0.95, 0.95),
-    ("latex", None): (0.9, 0.9),
-    ("document", None): (0.9, 0.9),
-    ("chart", None): (0.7, None),
+# renderer -> (target agreement, image agreement) the medians must reach on clean English samples;
+# None: that side is not judged. An augmentation profile and Chinese text scale both down. Set a
+# margin under what `make audit` measured (benchmarks/RESULTS.md): a faxed page is read far less
+# well than a clean one, by Tesseract as by people.
+THRESHOLDS: dict[str, tuple[float, float | None]] = {
+    "pdf": (0.95, 0.95),
+    "latex": (0.9, 0.85),
+    "document": (0.9, 0.85),
+    "chart": (0.6, None),
 }
-PROFILE_FACTOR = {"scan": 0.9, "fax": 0.75, "screen": 0.9, "photo": 0.7}
+PROFILE_FACTOR = {"scan": 0.9, "screen": 0.9, "photo": 0.85, "fax": 0.55}
 LANGUAGE_FACTOR = {"chi_sim": 0.85}  # Tesseract reads the bundled classical Chinese less well
 DEFAULT_THRESHOLD = (0.85, 0.85)
 
@@ -207,14 +208,15 @@ class ComponentReading:
     profile: str | None
     format: str
     skipped: str = ""  # why the component was not read
-    language: str = "eng"  # Tesseract's languages for its first sample read
+    languages: Counter[str] = field(default_factory=Counter)  # Tesseract's languages of the samples read
     too_few_words: int = 0
     readings: list[Comparison] = field(default_factory=list)
 
     @property
     def thresholds(self) -> tuple[float, float | None]:
-        base = THRESHOLDS.get((self.renderer, None), DEFAULT_THRESHOLD)
-        factor = PROFILE_FACTOR.get(self.profile or "", 1.0) * LANGUAGE_FACTOR.get(self.language, 1.0)
+        base = THRESHOLDS.get(self.renderer, DEFAULT_THRESHOLD)
+        language = self.languages.most_common(1)[0][0] if self.languages else "eng"
+        factor = PROFILE_FACTOR.get(self.profile or "", 1.0) * LANGUAGE_FACTOR.get(language, 1.0)
         return round(base[0] * factor, 3), None if base[1] is None else round(base[1] * factor, 3)
 
     def median(self, side: str) -> float | None:
@@ -318,8 +320,7 @@ def read_back(out_dir: str | Path, per_component: int, progress=None) -> dict[st
                 component.too_few_words += 1
                 continue
             langs = languages(target_words)
-            if not component.readings and not any(c is component for c, _ in pending):
-                component.language = langs
+            component.languages[langs] += 1
             if langs not in checked_langs:
                 require_reader(set(langs.split("+")))
                 checked_langs.add(langs)
