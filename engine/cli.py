@@ -159,7 +159,8 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     read_ok = _read_back(args.out, args.read, console, not args.no_progress) if args.read else True
     if report.ok and read_ok:
         read = f", targets read back agree with their images (--read {args.read})" if args.read else ""
-        print(f"verified: {report.shards_checked} shards whole, {checked} samples rendered again identically{read}")
+        whole = f"{report.shards_checked} shards whole"
+        print(f"verified: {whole}, {checked} samples rendered again identically{read}")
         return 0
     if not report.ok:
         print(
