@@ -24,6 +24,7 @@ class CorpusItem:
     value: Any
     corpus: str
     licence: str | None = None
+    name: str | None = None  # what the corpus calls the item (a compound's name), where it says
 
 
 class Corpus:

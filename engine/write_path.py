@@ -130,6 +130,8 @@ def record_stage(
         "params": {"renderer": draw.component.params, "sample": sample.params},
         "source": {"corpus": item.corpus, "item_id": item.id, "licence": item.licence},
     }
+    if item.name is not None:
+        meta["source"]["name"] = item.name
     if len(encoded.sizes) > 1:
         meta["images"] = [{"width": w, "height": h} for w, h in encoded.sizes]
     if sample.boxes is not None:

@@ -17,6 +17,7 @@ from pydantic import Field
 from rdkit import Chem, RDConfig, RDLogger, rdBase
 from rdkit.Chem import rdAbbreviations, rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
+from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 
 from gotdata.corpus import Corpus, CorpusError, CorpusItem, read_lines
 from gotdata.renderer import Job, Rejection, Renderer, RendererParams, Sample
@@ -24,13 +25,15 @@ from gotdata.untrusted import UntrustedInput, bounded_lines
 
 _RDKIT = Path(RDConfig.RDDataDir).parent  # the RDKit install: Data/ and Contrib/
 
-# (path inside the RDKit install, column of the SMILES in whitespace-separated lines, licence)
+# (path inside the RDKit install, column of the SMILES in whitespace-separated lines, licence,
+# how a line names its compound: a format for the other column, or None where it holds no name)
 BUILTIN_SETS = [
-    ("Data/NCI/first_5K.smi", 0, "public domain (NCI/DTP open database)"),
-    ("Contrib/FreeWilson/data/CHEMBL2321810.smi", 0, "CC-BY-SA-3.0 (ChEMBL)"),
-    ("Contrib/fraggle/data/ChEMBL_11265_actives.smi", 0, "CC-BY-SA-3.0 (ChEMBL)"),
-    ("Contrib/Fastcluster/cdk2.smi", 1, "ZINC (free to use)"),
+    ("Data/NCI/first_5K.smi", 0, "public domain (NCI/DTP open database)", "NSC {}"),
+    ("Contrib/FreeWilson/data/CHEMBL2321810.smi", 0, "CC-BY-SA-3.0 (ChEMBL)", None),
+    ("Contrib/fraggle/data/ChEMBL_11265_actives.smi", 0, "CC-BY-SA-3.0 (ChEMBL)", None),
+    ("Contrib/Fastcluster/cdk2.smi", 1, "ZINC (free to use)", "{}"),
 ]
+NAME_HEADERS = {"name", "title", "compound", "compound_name"}
 # RDKit's hand-drawn (comic) mode jitters lines with a process-wide random state, so it is not
 # reproducible per sample and is left out.
 FONTS = ["default", "Telex-Regular.ttf", "Amadeus.ttf"]
@@ -52,7 +55,7 @@ class MoleculeParams(RendererParams):
 
 class MoleculeRenderer(Renderer):
     name = "molecule"
-    version = "1.0.1"
+    version = "1.1.0"  # 1.1: the compound's Hill formula in the params, its name (if any) in the source
     target_format = "smiles"
     shard_prefix = "mol"
     Params = MoleculeParams
@@ -76,7 +79,9 @@ class MoleculeRenderer(Renderer):
     def load_corpus(self, paths: list[Path]) -> Corpus:
         if not paths:
             items = [
-                item for rel, col, licence in BUILTIN_SETS for item in _smi_items(_RDKIT / rel, col, licence)
+                item
+                for rel, col, licence, naming in BUILTIN_SETS
+                for item in _smi_items(_RDKIT / rel, col, licence, naming)
             ]
             return Corpus("rdkit-builtin", items)
         items = []
@@ -87,7 +92,7 @@ class MoleculeRenderer(Renderer):
             elif suffix == ".sdf":
                 items.extend(_sdf_items(path))
             else:
-                items.extend(_smi_items(path, 0, None))
+                items.extend(_smi_items(path, 0, None, "{}"))
         return Corpus(",".join(p.name for p in paths)[:200], items)
 
     def render_batch(self, jobs: list[Job]) -> list[Sample | Rejection]:
@@ -128,7 +133,8 @@ class MoleculeRenderer(Renderer):
         png = self._draw(drawn, style)
         # Black-and-white depictions are stored as greyscale: a third of the pixels to encode.
         image = Image.open(io.BytesIO(png)).convert("RGB" if style["color"] else "L")
-        return Sample(images=[image], target=target, params=style)
+        # the Hill formula, for users and for captions that name the compound drawn
+        return Sample(images=[image], target=target, params=style | {"formula": CalcMolFormula(mol)})
 
     def _draw(self, mol: Chem.Mol, style: dict) -> bytes:
         drawer = rdMolDraw2D.MolDraw2DCairo(style["width"], style["height"])
@@ -146,15 +152,18 @@ class MoleculeRenderer(Renderer):
         return drawer.GetDrawingText()
 
 
-def _smi_items(path: Path, column: int, licence: str | None) -> list[CorpusItem]:
-    """One SMILES per line (whitespace-separated fields); header lines and comments are skipped."""
+def _smi_items(path: Path, column: int, licence: str | None, naming: str | None) -> list[CorpusItem]:
+    """One SMILES per line (whitespace-separated fields); header lines and comments are skipped.
+    The first other field names the compound through ``naming`` (None: it is no name)."""
     items = []
     try:
         for number, line in read_lines(path):
             fields = line.split()
             if line.startswith("#") or len(fields) <= column or fields[column].lower() in SMILES_HEADERS:
                 continue
-            items.append(CorpusItem(f"{path.name}:{number}", fields[column], path.name, licence))
+            others = fields[:column] + fields[column + 1 :]
+            name = naming.format(others[0])[:80] if naming and others else None
+            items.append(CorpusItem(f"{path.name}:{number}", fields[column], path.name, licence, name))
     except OSError as err:
         raise CorpusError(f"cannot read corpus file {path}: {err.strerror}") from None
     return items
@@ -171,8 +180,14 @@ def _table_items(path: Path, column: str, delimiter: str) -> list[CorpusItem]:
                 f"{path}: no column {column!r} (columns: {sorted(fields)}); set --param smiles_column=NAME"
             )
         key = fields[column.lower()]
+        name = next((fields[n] for n in sorted(NAME_HEADERS) if n in fields), None)
         return [
-            CorpusItem(f"{path.name}:{row_number}", (row.get(key) or "").strip(), path.name)
+            CorpusItem(
+                f"{path.name}:{row_number}",
+                (row.get(key) or "").strip(),
+                path.name,
+                name=(row.get(name) or "").strip()[:80] or None if name else None,
+            )
             for row_number, row in enumerate(reader, start=2)
         ]
     except UntrustedInput as err:
@@ -187,6 +202,13 @@ def _sdf_items(path: Path) -> list[CorpusItem]:
     RDLogger.DisableLog("rdApp.*")
     supplier = Chem.SDMolSupplier(str(path), sanitize=True)
     return [
-        CorpusItem(f"{path.name}:{number}", Chem.MolToSmiles(mol) if mol is not None else "", path.name)
+        CorpusItem(
+            f"{path.name}:{number}",
+            Chem.MolToSmiles(mol) if mol is not None else "",
+            path.name,
+            name=(mol.GetProp("_Name").strip()[:80] or None)
+            if mol is not None and mol.HasProp("_Name")
+            else None,
+        )
         for number, mol in enumerate(supplier, start=1)
     ]

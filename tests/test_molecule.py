@@ -95,4 +95,4 @@ def test_text_junk_reads_as_rejections(tmp_path):
 def test_builtin_corpus_paths_exist():
     from gotdata.renderers.molecule import _RDKIT, BUILTIN_SETS
 
-    assert all(Path(_RDKIT, rel).is_file() for rel, _, _ in BUILTIN_SETS)
+    assert all(Path(_RDKIT, rel).is_file() for rel, *_ in BUILTIN_SETS)

@@ -27,16 +27,19 @@ from gotdata.renderers.document.plan import DocPlan, Planner
 from gotdata.renderers.document.reading import fit, marks_of, read_document
 from gotdata.renderers.document.source import document_source
 from gotdata.renderers.kit import texsandbox
-from gotdata.renderers.kit.latex import fill_template, page_templates
+from gotdata.renderers.kit.latex import fill_template, page_templates, templates
 from gotdata.renderers.kit.latex.fonts import available_cjk_fonts, available_page_families
 from gotdata.renderers.kit.latex.snippets import read_snippets, typesets_in
-from gotdata.renderers.kit.latex.text import LICENCES, words
+from gotdata.renderers.kit.latex.text import LICENCES
 from gotdata.renderers.kit.latex.warmup import warmup_page
 
 
 class DocumentRenderer(Renderer):
     name = "document"
-    version = "1.1.0"  # 1.1: T1 Computer Modern in outline fonts (cm-super); words with ligatures as letters
+    # 1.1: T1 Computer Modern in outline fonts (cm-super); words with ligatures as letters
+    # 1.2: figures in the page's language, captions about their own figure in the page's typeface,
+    # titles and headings that read like real ones
+    version = "1.2.0"
     target_format = "mathpix"
     shard_prefix = "doc"
     Params = DocumentParams
@@ -91,12 +94,9 @@ class DocumentRenderer(Renderer):
             )
         self.families = available_page_families()
         self.cjk_fonts = available_cjk_fonts()
-        self.words = list(words("en"))
         self.figures = FigureMaker(sorted(set(p.figure_kinds)))
-        self.figures.setup()
-        self.planner = Planner(
-            p, self.templates, self.families, self.cjk_fonts, self.words, self.figures, self._pool_for
-        )
+        self.figures.setup(sorted({templates()[t]["language"] for t in self.templates}))
+        self.planner = Planner(p, self.templates, self.families, self.cjk_fonts, self.figures, self._pool_for)
 
     def close(self) -> None:
         if hasattr(self, "figures"):

@@ -94,18 +94,22 @@ def footnote_source(key: str, note: Part) -> str:
     return rf"\footnote{{{start}{note.source}\gdmark{{{key}}}{{e}}}}"
 
 
-def figure_part(caption: str) -> tuple[Part, Part]:
-    """A figure (image and markup filled in once its renderer made it) and its caption."""
-    return Part("figure", "", ""), Part("caption", "", "", label=caption)
+def figure_part() -> tuple[Part, Part]:
+    """A figure and its caption, filled in once its renderer made the figure."""
+    return Part("figure", "", ""), Part("caption", "", "")
 
 
-def number_figures(parts: list[Part]) -> None:
-    """Number captions in source order (again after figures are dropped or cut)."""
+FIGURE_LABELS = {"en": "Figure {}: ", "zh": "图{}："}
+
+
+def number_figures(parts: list[Part], language: str) -> None:
+    """Number captions in source order (again after figures are dropped or cut), labelled in the
+    page's language."""
     number = 0
     for part in parts:
         if part.category == "caption":
             number += 1
-            text = f"Figure {number}: {part.label}"
+            text = FIGURE_LABELS[language].format(number) + part.label
             part.source, part.target, part.check = escape_text(text), text, text
 
 

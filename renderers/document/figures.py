@@ -6,31 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from gotdata import registry
 from gotdata.renderer import Job, Renderer, Sample
+from gotdata.renderers.kit.page.captions import caption
 from gotdata.seeding import derive_seed, make_rng
 
-# Per kind: the renderer's name, its parameters for a figure, and how its target appears in the
-# page's markdown (Mathpix writes molecules as <smiles>; the others are fenced by their format).
+# Per kind: the renderer's name and its parameters for a figure on a page of a given language (a
+# chart's wording follows the page; music is drawn without its title, which the caption names).
 KINDS: dict[str, tuple[str, dict]] = {
     "chart": ("chart", {"backend": "matplotlib"}),
     "molecule": ("molecule", {"min_size": 240, "max_size": 360}),
-    "music": ("music", {"builtin": "generator", "layout": "system"}),
+    "music": ("music", {"builtin": "mixed", "layout": "system", "title_prob": 0}),
     "geometry": ("geometry", {}),
 }
-CAPTIONS = {
-    "chart": [
-        "Survey results by category",
-        "Quarterly figures",
-        "Measured values over time",
-        "Comparison of groups",
-    ],
-    "molecule": ["Structure of the compound", "The molecule discussed above", "Skeletal formula"],
-    "music": ["An excerpt of the score", "The opening bars", "A short musical example"],
-    "geometry": ["The construction described in the text", "A geometric figure", "Diagram of the setting"],
-}
+WORDED = {"chart"}  # kinds whose images hold words, drawn in the page's language
+
+
+def figure_params(kind: str, language: str) -> dict:
+    params = dict(KINDS[kind][1])
+    if kind in WORDED:
+        params["language"] = language
+    return params
 
 
 def markup(kind: str, target: str) -> str:
@@ -48,51 +44,62 @@ class Figure:
     aspect: float  # height / width
     renderer: str
     renderer_version: str
+    caption: str  # what its caption says about it, in the page's language
 
 
 class FigureMaker:
+    """The figure renderers of one document renderer: one per kind and, for worded kinds, per page
+    language."""
+
     def __init__(self, kinds: list[str]):
         self.kinds = kinds
-        self.renderers: dict[str, tuple[Renderer, object]] = {}
+        self.renderers: dict[tuple[str, str], tuple[Renderer, object]] = {}
 
-    def setup(self) -> None:
+    def setup(self, languages: list[str]) -> None:
+        """Every renderer that pages in ``languages`` may need."""
         for kind in self.kinds:
-            name, params = KINDS[kind]
-            cls = registry.get(name)
-            renderer = cls(cls.parse_params(params))
-            corpus = renderer.load_corpus([])
-            renderer.setup()
-            self.renderers[kind] = (renderer, corpus)
+            for language in languages if kind in WORDED else [""]:
+                cls = registry.get(KINDS[kind][0])
+                renderer = cls(cls.parse_params(figure_params(kind, language)))
+                corpus = renderer.load_corpus([])
+                renderer.setup()
+                self.renderers[(kind, language)] = (renderer, corpus)
+
+    def _renderer(self, kind: str, language: str) -> tuple[Renderer, object]:
+        return self.renderers[(kind, language if kind in WORDED else "")]
 
     def close(self) -> None:
         for renderer, _ in self.renderers.values():
             renderer.close()
 
-    def versions(self) -> dict[str, str]:
-        return {kind: type(renderer).version for kind, (renderer, _) in self.renderers.items()}
-
-    def make(self, requests: list[tuple[str, int]], folder: Path, prefix: str) -> list[Figure | None]:
-        """Render figures (kind, seed), batched per renderer; None where the renderer rejected."""
+    def make(self, requests: list[tuple[str, int, str]], folder: Path, prefix: str) -> list[Figure | None]:
+        """Render figures (kind, seed, page language), batched per renderer; None where the
+        renderer rejected."""
         out: list[Figure | None] = [None] * len(requests)
-        by_kind: dict[str, list[int]] = {}
-        for number, (kind, _) in enumerate(requests):
-            by_kind.setdefault(kind, []).append(number)
-        for kind, numbers in sorted(by_kind.items()):
-            renderer, corpus = self.renderers[kind]
+        by_renderer: dict[tuple[str, str], list[int]] = {}
+        for number, (kind, _, language) in enumerate(requests):
+            by_renderer.setdefault((kind, language), []).append(number)
+        for (kind, language), numbers in sorted(by_renderer.items()):
+            renderer, corpus = self._renderer(kind, language)
             jobs = []
             for number in numbers:
                 rng = make_rng(derive_seed("figure", requests[number][1]))
                 jobs.append(Job(corpus.pick(rng), rng))  # type: ignore[attr-defined]
-            for number, result in zip(numbers, renderer.render_batch(jobs), strict=True):
+            for number, job, result in zip(numbers, jobs, renderer.render_batch(jobs), strict=True):
                 if not isinstance(result, Sample) or len(result.images) != 1:
                     continue
                 image = result.images[0].convert("RGB")
                 file = f"{prefix}-{number}.png"
                 image.save(folder / file, format="PNG", compress_level=1)
+                rng = make_rng(derive_seed("caption", requests[number][1]))
+                text = caption(kind, result.target, result.params, job.item.name, language, rng)
                 out[number] = Figure(
-                    kind, file, result.target, image.height / image.width, renderer.name, renderer.version
+                    kind,
+                    file,
+                    result.target,
+                    image.height / image.width,
+                    renderer.name,
+                    renderer.version,
+                    text,
                 )
         return out
-
-    def caption(self, kind: str, rng: np.random.Generator) -> str:
-        return CAPTIONS[kind][int(rng.integers(len(CAPTIONS[kind])))]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from gotdata.renderers.kit.latex.tables import TableGenerator
 
 CONTINUED = "% continued"
@@ -24,8 +22,8 @@ class LongTable:
     rows: list[str]
 
     @classmethod
-    def draw(cls, rng: np.random.Generator, words: list[str]) -> LongTable:
-        generator = TableGenerator(rng, words)
+    def draw(cls, generator: TableGenerator) -> LongTable:
+        rng = generator.rng
         cols = int(rng.integers(3, 6))
         aligns = ["l"] + [str(rng.choice(list("lcr"))) for _ in range(cols - 1)]
         numeric = [c > 0 and rng.random() < 0.75 for c in range(cols)]

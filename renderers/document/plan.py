@@ -45,7 +45,7 @@ class DocPlan:
 
 
 class Planner:
-    """Draws documents for one renderer: the templates, fonts, words and snippet pools it may use."""
+    """Draws documents for one renderer: the templates, fonts and snippet pools it may use."""
 
     def __init__(
         self,
@@ -53,12 +53,11 @@ class Planner:
         templates: list[str],
         families: list[str],
         cjk_fonts: list[str],
-        words: list[str],
         figures: FigureMaker,
         pool_for,
     ):
         self.params, self.templates, self.families, self.cjk_fonts = params, templates, families, cjk_fonts
-        self.words, self.figures, self._pool_for = words, figures, pool_for
+        self.figures, self._pool_for = figures, pool_for
 
     def plan(self, key: int, job: Job) -> DocPlan | Rejection:
         rng, p = job.rng, self.params
@@ -98,11 +97,14 @@ class Planner:
         if opening is not None:  # the drawn paragraph opens the document; others in its language follow
             pool["paragraph_more"] = pool.get("paragraph", [])
             pool["paragraph"] = [opening]
-        parts = write_parts(PageWriter(rng, language, pool), max(budget, 600), language)
+        writer = PageWriter(rng, language, pool)
+        parts = write_parts(writer, max(budget, 600), language)
+        if style["furniture"] and not any(part.category == "title" for part in parts):
+            style["running_head"] = writer.titles.title(rng)  # the title of the document it comes from
         if long_table:  # early enough to start on the first pages and run over a page break
             at = int(rng.integers(len(parts) // 4, max(len(parts) // 4 + 1, len(parts) // 2)))
             at += at < len(parts) and parts[at].category == "footnote"  # not between a note and its paragraph
-            parts.insert(at, Part("table", "", "", long=LongTable.draw(rng, self.words)))
+            parts.insert(at, Part("table", "", "", long=LongTable.draw(writer.table_generator())))
         floats: dict[int, int] = {}
         pairs = []
         for _ in range(sum(figures)):
@@ -110,7 +112,7 @@ class Planner:
             seed = int(rng.integers(2**62))
             # after the opening blocks, and early enough that the float lands within the pages
             at = int(rng.integers(min(2, len(parts)), max(3, int(len(parts) * 0.5)) + 1))
-            figure, caption = figure_part(self.figures.caption(kind, rng))
+            figure, caption = figure_part()
             figure.target = f"{kind}:{seed}"  # replaced by the rendered figure's markup
             # most figures sit where they are written; some float, as LaTeX places them
             figure.place = "here" if rng.random() < 0.7 else str(rng.choice(["!hb", "!htb"]))
@@ -149,7 +151,7 @@ class Planner:
         for plan in plans:
             for index in plan.floats:
                 kind, seed = plan.parts[index].target.split(":")
-                requests.append((kind, int(seed)))
+                requests.append((kind, int(seed), plan.language))
                 owners.append((plan, index))
         made = self.figures.make(requests, workdir, "fig")
         for (plan, index), figure in zip(owners, made, strict=True):
@@ -162,6 +164,7 @@ class Planner:
             part.source = rf"\includegraphics[width={width:.2f}\linewidth]{{{figure.file}}}"
             part.figure = figure.file
             part.target = markup(figure.kind, figure.target)
+            plan.parts[index + 1].label = figure.caption
             plan.figures[index] = figure
         for plan in plans:
             kept = [i for i, part in enumerate(plan.parts) if part.category != "dropped"]
@@ -169,5 +172,5 @@ class Planner:
             plan.floats = {renumber[f]: renumber[c] for f, c in plan.floats.items() if f in renumber}
             plan.figures = {renumber[i]: fig for i, fig in plan.figures.items() if i in renumber}
             plan.parts = [plan.parts[i] for i in kept]
-            number_figures(plan.parts)
+            number_figures(plan.parts, plan.language)
             number_footnotes(plan.parts)

@@ -170,7 +170,7 @@ def fit(plan: DocPlan, marks) -> bool | None:
     }
     plan.figures = {renumber[i]: fig for i, fig in plan.figures.items() if i in renumber}
     plan.parts = [plan.parts[i] for i in kept]
-    number_figures(plan.parts)
+    number_figures(plan.parts, plan.language)
     number_footnotes(plan.parts)
     if plan.parts and plan.parts[0].category == "title":
         plan.parts[0].full_width = False  # set again while the source is written

@@ -8,7 +8,7 @@ import re
 from gotdata.renderers.document.compose import float_source, footnote_source, marked
 from gotdata.renderers.document.plan import DocPlan
 from gotdata.renderers.kit import texsandbox
-from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES
+from gotdata.renderers.kit.latex.fonts import page_font_switch
 from gotdata.renderers.kit.latex.text import escape_text
 
 
@@ -21,17 +21,18 @@ def document_source(plan: DocPlan) -> str:
         rf"\newgeometry{{margin={style['margin_cm']}cm}}",
         texsandbox.marker(key),
     ]
-    if style["font"] in PAGE_FAMILIES:
-        lines.append(rf"\fontfamily{{{PAGE_FAMILIES[style['font']]}}}")
-    else:
-        lines.append(rf"\CJKfamily{{{style['font']}}}")
+    lines.append(page_font_switch(style["font"]))
     size = style["size"]
     lines.append(
         rf"\fontsize{{{size}}}{{{round(size * 1.2, 1)}}}\linespread{{{style['linespread']}}}\selectfont"
     )
     if style["furniture"]:
-        title = next((part.check for part in plan.parts if part.category == "title"), "Notes")
-        running = re.sub(r"\s+", " ", title).strip()[:48] or "Notes"
+        # a running head repeats the title (never its authors), cut at a word if long
+        title = next((part.target for part in plan.parts if part.category == "title"), "")
+        found = re.match(r"\\title\{(.*?)\}", title)
+        running = " ".join((found.group(1) if found else style.get("running_head", "")).split()) or "Notes"
+        if len(running) > 48:
+            running = running[:48].rsplit(" ", 1)[0] if " " in running[:48] else running[:48]
         lines.append(rf"\pagestyle{{myheadings}}\markright{{{escape_text(running)}}}")
     else:
         lines.append(r"\pagestyle{empty}")

@@ -23,11 +23,11 @@ from gotdata.renderer import PROMPT_FORMAT, PROMPT_PLAIN, Job, Rejection, Render
 from gotdata.renderers.kit import texsandbox
 from gotdata.renderers.kit.latex import fill_template, page_templates, templates
 from gotdata.renderers.kit.latex.fonts import (
-    PAGE_FAMILIES,
     available_cjk_fonts,
     available_page_families,
     available_pdflatex_fonts,
     draw_page_font,
+    page_font_switch,
 )
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.latex.pages import Block, PageWriter
@@ -98,7 +98,9 @@ def _plain_text(latex: str) -> str:
 
 class LatexRenderer(Renderer):
     name = "latex"
-    version = "1.1.0"  # 1.1: T1 Computer Modern in outline fonts (cm-super); text targets lose no box options
+    # 1.1: T1 Computer Modern in outline fonts (cm-super); text targets lose no box options
+    # 1.2: titles, authors and headings read like real ones; page fonts are the pages' default family
+    version = "1.2.0"
     target_format = "mathpix"
     shard_prefix = "latex"
     Params = LatexParams
@@ -356,10 +358,7 @@ def _page_source(plan: _Plan, columns: str) -> str:
     style, key = plan.style, plan.key
     lines = [r"\clearpage", rf"\newgeometry{{margin={style['margin_cm']}cm}}", texsandbox.marker(key)]
     size = style["size"]
-    if style["font"] in PAGE_FAMILIES:
-        lines.append(rf"\fontfamily{{{PAGE_FAMILIES[style['font']]}}}")
-    else:
-        lines.append(rf"\CJKfamily{{{style['font']}}}")
+    lines.append(page_font_switch(style["font"]))
     lines.append(
         rf"\fontsize{{{size}}}{{{round(size * 1.2, 1)}}}\linespread{{{style['linespread']}}}\selectfont"
     )

@@ -34,6 +34,12 @@ TEXT_FONTS = ["Latin Modern Roman", "DejaVu Serif"]  # titles, composers, tempo 
 SCORE_CACHE = 64  # parsed files kept per worker
 CONVERTED = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gotdata" / "music-kern"
 FONT_FAMILY = re.compile(r'font-family="[^"]*"')
+# A page of music fills most of its page: an excerpt that fills less than MIN_PAGE_FILL of the page
+# height (ink from top to bottom) is engraved once more at a scale aimed at FILL_AIM, and rejected
+# as page_underfilled if it still falls short.
+MIN_PAGE_FILL = 0.6
+FILL_AIM = 0.8
+MAX_PAGE_SCALE = 110
 
 
 class MusicParams(RendererParams):
@@ -66,7 +72,7 @@ class MusicParams(RendererParams):
 
 class MusicRenderer(Renderer):
     name = "music"
-    version = "1.0.2"
+    version = "1.1.0"  # 1.1: pages fill most of the page (MIN_PAGE_FILL); the source's piece in params
     target_format = "kern"
     shard_prefix = "music"
     Params = MusicParams
@@ -123,6 +129,8 @@ class MusicRenderer(Renderer):
         if isinstance(score, Rejection):
             return score
         ranges = score.cut_points(count)
+        if p.layout == "page":
+            ranges = _page_ranges(ranges)
         if not ranges:
             return Rejection("no_clean_cut", f"no clean excerpt of up to {count} measures")
         start, stop = ranges[int(rng.integers(len(ranges)))]
@@ -144,23 +152,19 @@ class MusicRenderer(Renderer):
             engraved = self.engraver.engrave(kern, options)
             if isinstance(engraved, Rejection):
                 return engraved
-        if engraved["pages"] > 1:  # a page: keep the measures the first page holds
-            fitting = [
-                s for s in range(start + 1, start + engraved["measures"] + 1) if score.clean_end[s - 1]
-            ]
-            if not fitting:
-                return Rejection("page_overflow", "not one clean excerpt fits on a page")
-            stop = fitting[-1]
-            kern = score.excerpt(start, stop, references)
-            engraved = self.engraver.engrave(kern, options)
-            if isinstance(engraved, Rejection):
-                return engraved
-            if engraved["pages"] > 1:
-                return Rejection("page_overflow", "the cut excerpt still needs a second page")
+        if p.layout == "page":
+            fitted = self._fill_page(score, start, stop, references, options, engraved)
+            if isinstance(fitted, Rejection):
+                return fitted
+            stop, kern, engraved = fitted
         if p.layout == "system" and engraved["systems"] != 1:
             return Rejection("system_overflow", f"{engraved['systems']} systems where one was wanted")
         text_font = self.text_fonts[int(rng.integers(len(self.text_fonts)))]
         image = self._rasterize(engraved["svg"], rng, text_font)
+        if p.layout == "page":
+            fill = page_fill(image)
+            if fill < MIN_PAGE_FILL:
+                return Rejection("page_underfilled", f"the music fills {fill:.0%} of the page height")
         paper = bool(rng.random() < p.paper_prob)
         if paper:
             image = on_paper(image, rng)
@@ -171,11 +175,48 @@ class MusicRenderer(Renderer):
             "systems": engraved["systems"],
             "title": references.get("OTL"),
             "composer": references.get("COM"),
+            "piece": _titles(score.references),  # the source's title and composer, drawn or not
             "paper": paper,
+            **({"page_fill": round(fill, 3)} if p.layout == "page" else {}),
             "text_font": text_font,
             "verovio": options,
         }
         return Sample(images=[image], target=kern, params=params)
+
+    def _fill_page(self, score, start: int, stop: int, references: dict, options: dict, engraved: dict):
+        """The excerpt cut to the measures its first page holds; an excerpt that fits with room to
+        spare is engraved once more at a larger scale, as a short piece is printed.
+        (stop, kern, engraved) or a Rejection."""
+        kern = score.excerpt(start, stop, references)
+        for attempt in range(2):
+            if engraved["pages"] > 1:  # keep the measures the first page holds
+                fitting = [
+                    s for s in range(start + 1, start + engraved["measures"] + 1) if score.clean_end[s - 1]
+                ]
+                if not fitting:
+                    return Rejection("page_overflow", "not one clean excerpt fits on a page")
+                stop = fitting[-1]
+                kern = score.excerpt(start, stop, references)
+                engraved = self.engraver.engrave(kern, options)
+                if isinstance(engraved, Rejection):
+                    return engraved
+                if engraved["pages"] > 1:
+                    return Rejection("page_overflow", "the cut excerpt still needs a second page")
+                return stop, kern, engraved
+            # measured on a small raster: enough to see where the ink is
+            used = page_fill(
+                self.rasterizer.rasterize(engraved["svg"], zoom=300 / _svg_width(engraved["svg"]))
+            )
+            if attempt or used >= MIN_PAGE_FILL:
+                break
+            # the music's height grows with the square of the scale (larger staves, fewer per line)
+            options["scale"] = min(
+                MAX_PAGE_SCALE, round(options["scale"] * (FILL_AIM / max(used, 0.05)) ** 0.5)
+            )
+            engraved = self.engraver.engrave(kern, options)
+            if isinstance(engraved, Rejection):
+                return engraved
+        return stop, kern, engraved
 
     def _rasterize(self, svg: str, rng: np.random.Generator, text_font: str):
         # verovio asks for "Times, serif"; the rasteriser knows only the fonts it loaded
@@ -240,6 +281,21 @@ class MusicRenderer(Renderer):
             partial.write_text(text, encoding="utf-8")
             partial.replace(cached)  # atomic: a reader sees a whole file or none
         return text
+
+
+def _page_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The excerpts a page may start from: those at least 3/4 as long as the longest (a start late in
+    the score would leave one system on an empty page)."""
+    if not ranges:
+        return ranges
+    longest = max(stop - start for start, stop in ranges)
+    return [(start, stop) for start, stop in ranges if 4 * (stop - start) >= 3 * longest]
+
+
+def page_fill(image) -> float:
+    """The share of the page height between its first and last row of ink."""
+    rows = np.flatnonzero((np.asarray(image.convert("L")) < 160).any(axis=1))
+    return float(rows[-1] - rows[0] + 1) / image.height if rows.size else 0.0
 
 
 def _titles(references: dict[str, str]) -> dict[str, str]:

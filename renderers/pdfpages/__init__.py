@@ -49,7 +49,9 @@ class PdfParams(RendererParams):
 
 class PdfRenderer(Renderer):
     name = "pdf"
-    version = "1.1.0"  # 1.1: outline fonts in the built-in corpus, ligatures as letters, unmapped_glyphs
+    # 1.1: outline fonts in the built-in corpus, ligatures as letters, unmapped_glyphs
+    # 1.2: the built-in corpus has titles and authors that read like real ones
+    version = "1.2.0"
     target_format = "text"
     prompt = PROMPT_PLAIN
     shard_prefix = "pdf"

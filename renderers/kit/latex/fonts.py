@@ -78,6 +78,15 @@ def available_cjk_fonts() -> list[str]:
     return [name for name, font in CJK_FAMILIES.items() if _font_installed(font)]
 
 
+def page_font_switch(font: str) -> str:
+    """LaTeX that makes ``font`` (a page family or a CJK family) the page's default family, so what
+    LaTeX sets with \\normalfont (floats and their captions, running heads, page numbers) takes it
+    too, as the body does."""
+    if font in PAGE_FAMILIES:
+        return rf"\renewcommand{{\familydefault}}{{{PAGE_FAMILIES[font]}}}\normalfont"
+    return rf"\renewcommand{{\CJKfamilydefault}}{{{font}}}\normalfont"
+
+
 def draw_page_font(rng, language: str, families: list[str], cjk_fonts: list[str]) -> str | None:
     """A page's font for a template of ``language``: a CJK font for Chinese, else a page family;
     None when a Chinese template finds no CJK font installed."""

@@ -10,6 +10,7 @@ import numpy as np
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.latex.tables import TableGenerator
 from gotdata.renderers.kit.latex.text import escape_text, paragraphs, words
+from gotdata.renderers.kit.titles import Titles
 
 INLINE_RELATIONS = ["=", "<", r"\leq", r"\in", r"\approx"]
 
@@ -30,7 +31,12 @@ class PageWriter:
         self.pool = pool or {}
         self.paragraphs = self.pool.get("paragraph") or list(paragraphs(language))
         self.more_paragraphs = self.pool.get("paragraph_more") or self.paragraphs
-        self.words = list(words("en"))
+        self.titles = Titles(language, tuple(self.more_paragraphs), paragraphs(language))
+        # table cells in the page's language: Chinese pages take the nouns of their prose
+        self.words = list(self.titles.vocab.nouns) if language == "zh" else list(words("en"))
+        # a page opens somewhere in its document: its sections are numbered on from there, or not at all
+        self.numbered = bool(rng.random() < 0.6)
+        self.section_number, self.subsection_number = int(rng.integers(0, 6)), 0
 
     def pick(self, options):
         return options[int(self.rng.integers(len(options)))]
@@ -44,17 +50,6 @@ class PageWriter:
             parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if p]
         start = int(self.rng.integers(max(1, len(parts) - count + 1)))
         return ("" if self.language == "zh" else " ").join(parts[start : start + count])
-
-    def phrase(self, low: int, high: int) -> str:
-        if self.language == "zh":
-            text = re.sub(r"[，。！？；：“”、《》（）\s]", "", self.pick(self.paragraphs))
-            size = int(self.rng.integers(low + 2, high + 5))
-            start = int(self.rng.integers(max(1, len(text) - size)))
-            return text[start : start + size]
-        chosen = [self.pick(self.words) for _ in range(int(self.rng.integers(low, high + 1)))]
-        return " ".join(
-            w.capitalize() if i == 0 or self.rng.random() < 0.5 else w for i, w in enumerate(chosen)
-        )
 
     def inline_math(self) -> str:
         pool = self.pool.get("formula")
@@ -79,15 +74,19 @@ class PageWriter:
 
     # -- blocks ----------------------------------------------------------------------------------
     def title(self) -> Block:
-        title = self.phrase(3, 8)
-        author = ", ".join(self.phrase(2, 2) for _ in range(int(self.rng.integers(1, 4))))
-        if self.language == "zh":
-            author = "，".join(self.phrase(1, 1)[:3] for _ in range(int(self.rng.integers(1, 4))))
+        title = self.titles.title(self.rng)
+        author = ("，" if self.language == "zh" else ", ").join(self.titles.authors(self.rng))
         source = rf"\gdtitle{{{escape_text(title)}}}{{{escape_text(author)}}}"
         return Block("title", source, f"\\title{{{title}}}\n\n\\author{{{author}}}")
 
     def heading(self, level: str) -> Block:
-        text = self.phrase(1, 5)
+        text = self.titles.heading(self.rng)
+        if self.numbered and level == "section":
+            self.section_number, self.subsection_number = self.section_number + 1, 0
+            text = f"{self.section_number} {text}"
+        elif self.numbered:
+            self.subsection_number += 1
+            text = f"{self.section_number or 1}.{self.subsection_number} {text}"
         macro = "gdsection" if level == "section" else "gdsubsection"
         return Block(level, rf"\{macro}{{{escape_text(text)}}}", f"\\{level}*{{{text}}}")
 
@@ -103,13 +102,12 @@ class PageWriter:
 
     def table(self) -> Block:
         pool = self.pool.get("table")
-        tabular = (
-            self.pick(pool)
-            if pool and self.rng.random() < 0.7
-            else TableGenerator(self.rng, self.words).tabular()
-        )
+        tabular = self.pick(pool) if pool and self.rng.random() < 0.7 else self.table_generator().tabular()
         box = f"\\begin{{adjustbox}}{{max width=\\linewidth}}\n{tabular}\n\\end{{adjustbox}}"
         return Block("table", f"\\begin{{center}}\n{box}\n\\end{{center}}", tabular)
+
+    def table_generator(self) -> TableGenerator:
+        return TableGenerator(self.rng, self.words, "" if self.language == "zh" else " ")
 
     def bullet_list(self) -> Block:
         env = "itemize" if self.rng.random() < 0.6 else "enumerate"

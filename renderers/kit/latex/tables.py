@@ -24,16 +24,17 @@ def _number(rng: np.random.Generator) -> str:
 
 
 class TableGenerator:
-    def __init__(self, rng: np.random.Generator, words: list[str]):
+    def __init__(self, rng: np.random.Generator, words: list[str], separator: str = " "):
         self.rng = rng
         self.words = words
+        self.separator = separator  # between a cell's words: none in Chinese
 
     def pick(self, options):
         return options[int(self.rng.integers(len(options)))]
 
     def phrase(self, most: int = 3) -> str:
         return escape_text(
-            " ".join(self.pick(self.words) for _ in range(int(self.rng.integers(1, most + 1))))
+            self.separator.join(self.pick(self.words) for _ in range(int(self.rng.integers(1, most + 1))))
         )
 
     def cell(self, numeric: bool) -> str:
