@@ -89,9 +89,7 @@ def music_captions(target: str, params: dict, language: str) -> list[str]:
         if signature:
             sign = "升号" if accidentals and accidentals[0].endswith("#") else "降号"
             options.append(
-                f"调号为{COUNTS[language][len(accidentals)]}{sign}的乐段"
-                if accidentals
-                else "无升降号的乐段"
+                f"调号为{COUNTS[language][len(accidentals)]}{sign}的乐段" if accidentals else "无升降号的乐段"
             )
         options = options or [f"{bars}小节的乐谱片段"]
     else:
