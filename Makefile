@@ -32,7 +32,8 @@ $(NODE_STAMP): scripts/node/package.json scripts/node/package-lock.json $(APT_ST
 
 demo: setup
 	$(BIN)/gotdata render examples/demo.yaml --out demo-output --workers 2
-	@echo "Demo dataset written to $(CURDIR)/demo-output (see manifest.json)"
+	$(BIN)/gotdata inspect demo-output --gallery demo-output/gallery
+	@echo "Demo dataset written to $(CURDIR)/demo-output (see manifest.json; gallery: demo-output/gallery/index.html)"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from importlib import metadata
 from pathlib import Path
 
 import pymupdf
@@ -49,6 +50,10 @@ class DocumentRenderer(Renderer):
     )
     corpus_help = "JSONL from `gotdata corpus latex`: its paragraphs, formulas and tables fill the pages"
     params: DocumentParams
+
+    @classmethod
+    def dependency_versions(cls) -> dict[str, str]:
+        return {"pymupdf": pymupdf.VersionBind, "faker": metadata.version("faker")}  # faker: authors
 
     @classmethod
     def output_versions(cls) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gotdata import registry
 from gotdata.renderer import Job, Renderer, Sample
-from gotdata.renderers.kit.page.captions import caption
+from gotdata.renderers.kit.page.captions import captions
 from gotdata.seeding import derive_seed, make_rng
 
 # Per kind: the renderer's name and its parameters for a figure on a page of a given language (a
@@ -44,7 +44,7 @@ class Figure:
     aspect: float  # height / width
     renderer: str
     renderer_version: str
-    caption: str  # what its caption says about it, in the page's language
+    captions: list[str]  # what its caption may say about it, in the page's language, in drawn order
 
 
 class FigureMaker:
@@ -92,7 +92,7 @@ class FigureMaker:
                 file = f"{prefix}-{number}.png"
                 image.save(folder / file, format="PNG", compress_level=1)
                 rng = make_rng(derive_seed("caption", requests[number][1]))
-                text = caption(kind, result.target, result.params, job.item.name, language, rng)
+                texts = captions(kind, result.target, result.params, job.item.name, language, rng)
                 out[number] = Figure(
                     kind,
                     file,
@@ -100,6 +100,6 @@ class FigureMaker:
                     image.height / image.width,
                     renderer.name,
                     renderer.version,
-                    text,
+                    texts,
                 )
         return out

@@ -154,6 +154,7 @@ class Planner:
                 requests.append((kind, int(seed), plan.language))
                 owners.append((plan, index))
         made = self.figures.make(requests, workdir, "fig")
+        said: dict[int, set[str]] = {}  # per plan, the captions its figures have taken
         for (plan, index), figure in zip(owners, made, strict=True):
             part = plan.parts[index]
             if figure is None:
@@ -164,7 +165,10 @@ class Planner:
             part.source = rf"\includegraphics[width={width:.2f}\linewidth]{{{figure.file}}}"
             part.figure = figure.file
             part.target = markup(figure.kind, figure.target)
-            plan.parts[index + 1].label = figure.caption
+            taken = said.setdefault(id(plan), set())
+            label = next((text for text in figure.captions if text not in taken), figure.captions[0])
+            taken.add(label)
+            plan.parts[index + 1].label = label
             plan.figures[index] = figure
         for plan in plans:
             kept = [i for i, part in enumerate(plan.parts) if part.category != "dropped"]

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -130,6 +131,7 @@ class LatexRenderer(Renderer):
         import pymupdf
 
         versions["pymupdf"] = pymupdf.VersionBind
+        versions["faker"] = metadata.version("faker")  # the authors of pages
         return versions
 
     # -- corpus ----------------------------------------------------------------------------------

@@ -29,9 +29,9 @@ MAX_LENGTH = 90  # characters: a caption is a line or two, never a paragraph
 
 
 def _join(items: list[str], language: str) -> str:
-    if language == "zh":
+    if language == "zh" or len(items) < 2:
         return "、".join(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def chart_captions(target: str, params: dict, language: str) -> list[str]:
@@ -65,7 +65,7 @@ def chart_captions(target: str, params: dict, language: str) -> list[str]:
 def molecule_captions(name: str | None, params: dict, language: str) -> list[str]:
     formula = params.get("formula", "")
     if language == "zh":
-        options = [f"化合物{name}的结构式", f"{name}（{formula}）"] if name else []
+        options = [f"化合物{name}的结构式", f"化合物{name}（{formula}）"] if name else []
         options += [f"分子式为{formula}的化合物", f"{formula}的结构式"]
     else:
         options = [f"Structure of {name}", f"{name} ({formula})", f"The compound {name}"] if name else []
@@ -110,21 +110,102 @@ def music_captions(target: str, params: dict, language: str) -> list[str]:
     return options
 
 
-def geometry_captions(target: str, params: dict, language: str) -> list[str]:
-    functions = re.findall(r"plot .*? node\[[^\]]*\] \{\$(y=[^$]*)\$\}", target)
-    if params.get("kind") == "plot":
-        count = len(functions) or len(re.findall(r"\bplot\b", target))
+# a plot's curves by their label as drawn (checked in order): (pattern, English noun and plural, Chinese)
+CURVES = [
+    (r"\\frac\{x\^\{2\}\}.*\+", ("ellipse", "ellipses"), "椭圆"),
+    (r"\\frac\{x\^\{2\}\}.*-", ("hyperbola", "hyperbolas"), "双曲线"),
+    (r"\\ln", ("logarithm", "logarithms"), "对数函数"),
+    (r"\\sin|\\cos", ("sine curve", "sine curves"), "正弦曲线"),
+    (r"e\^", ("exponential", "exponentials"), "指数函数"),
+    (r"x\^\{3\}", ("cubic", "cubics"), "三次函数"),
+    (r"x\^\{2\}", ("parabola", "parabolas"), "抛物线"),
+    (r"x", ("line", "lines"), "直线"),
+]
+SHAPES = {3: ("Triangle", "三角形"), 4: ("Quadrilateral", "四边形"), 5: ("Pentagon", "五边形")}
+SHAPES |= {6: ("Hexagon", "六边形"), 7: ("Heptagon", "七边形"), 8: ("Octagon", "八边形")}
+
+
+def _curves(target: str, language: str) -> list[str]:
+    """The plot's curves by kind, counted, in the order first drawn: "two lines", "a parabola"."""
+    kinds: dict[int, int] = {}
+    for label in re.findall(r"\{\$((?:y=|\\frac)[^$]*)\$\}", target):
+        for number, (pattern, _, _) in enumerate(CURVES):
+            if re.search(pattern, label):
+                kinds[number] = kinds.get(number, 0) + 1
+                break
+    described = []
+    for number, count in kinds.items():
+        _, (one, many), chinese = CURVES[number]
         if language == "zh":
-            return [f"{COUNTS[language][count]}函数的图像", "坐标平面上的函数图像"]
-        noun = "function" if count == 1 else "functions"
-        return [f"Graphs of {COUNTS[language][count]} {noun}", f"The {noun} in the coordinate plane"]
-    points = re.findall(r"\\node\[[^\]]*\] at \((\w+)\) \{\$(\w+)\$\}", target)
-    names = [label for _, label in points][:6]
-    if not names:
-        return ["几何图形" if language == "zh" else "A geometric construction"]
+            described.append(f"{'零一两三四五六七'[count]}条{chinese}" if count > 1 else chinese)
+        else:
+            article = "an" if one[0] in "aeiou" else "a"
+            described.append(f"{COUNTS['en'][count]} {many}" if count > 1 else f"{article} {one}")
+    return described
+
+
+def _plot_captions(target: str, language: str) -> list[str]:
+    curves = _curves(target, language)
+    if not curves:
+        return ["坐标平面上的函数图像" if language == "zh" else "Graphs in the coordinate plane"]
+    drawn = _join(curves, language)
     if language == "zh":
-        return [f"由点{_join(names, language)}构成的图形", f"点{_join(names, language)}的位置关系"]
-    return [f"Construction with the points {_join(names, language)}", f"The points {_join(names, language)}"]
+        return [f"{drawn}的图像", f"坐标平面上的{drawn}"]
+    return [f"Graphs of {drawn}", f"{drawn[:1].upper()}{drawn[1:]} in the plane"]
+
+
+def _polygon_captions(polygon: str, circles: int, angles: list[str], language: str) -> list[str]:
+    names = re.findall(r"\((\w+)\)", polygon)
+    shape = SHAPES.get(len(names), ("Polygon", "多边形"))[language == "zh"]
+    name = "".join(names)
+    count = COUNTS[language][circles]
+    marked = _join(sorted(set(angles)), language)
+    if language == "zh":
+        options = [f"{shape}{name}"]
+        options += [f"{shape}{name}与{count}圆"] if circles else []
+        options += [f"标出{marked}处角的{shape}{name}"] if angles else []
+        return options
+    options = [f"{shape} {name}"]
+    options += [f"{shape} {name} with {count} circle{'s' if circles > 1 else ''}"] if circles else []
+    options += [f"{shape} {name}, angles marked at {marked}"] if angles else []
+    return options
+
+
+def _points_captions(labels: list[str], circles: int, angles: list[str], language: str) -> list[str]:
+    zh = language == "zh"
+    points = _join(labels, language)
+    options = []
+    if circles == 1 and "O" in labels:  # the figures name a circle's centre O
+        others = _join([label for label in labels if label != "O"], language)
+        options.append(
+            f"以O为圆心的圆及点{others}" if zh else f"A circle with centre O and the points {others}"
+        )
+    elif circles:
+        count = COUNTS[language][circles]
+        plural = "s" if circles > 1 else ""
+        options.append(
+            f"{count}圆及点{points}" if zh else f"{count.capitalize()} circle{plural} and the points {points}"
+        )
+    elif labels:
+        options.append(f"直线与点{points}" if zh else f"Lines through the points {points}")
+    if angles:
+        marked = _join(sorted(set(angles)), language)
+        options.append(f"标出{marked}处的角" if zh else f"Angles marked at {marked}")
+    return options
+
+
+def geometry_captions(target: str, params: dict, language: str) -> list[str]:
+    if params.get("kind") == "plot":
+        return _plot_captions(target, language)
+    polygons = re.findall(r"^\\draw (\(\w+\)(?: -- \(\w+\))+) -- cycle;", target, re.MULTILINE)
+    circles = len(re.findall(r"^\\draw(?:\[[^\]]*\])? \([-\d.,]+\) circle", target, re.MULTILINE))
+    angles = re.findall(r"\{angle = \w+--(\w+)--\w+\}", target)
+    labels = re.findall(r"\\node\[[^\]]*\] at \(\w+\) \{\$(\w+)\$\}", target)[:6]
+    if polygons:
+        options = _polygon_captions(polygons[0], circles, angles, language)
+    else:
+        options = _points_captions(labels, circles, angles, language) if labels else []
+    return options or ["几何图形" if language == "zh" else "A geometric construction"]
 
 
 DESCRIBE = {
@@ -135,11 +216,12 @@ DESCRIBE = {
 }
 
 
-def caption(
+def captions(
     kind: str, target: str, params: dict, name: str | None, language: str, rng: np.random.Generator
-) -> str:
-    """The caption text of one figure (without its "Figure 3:" label): one of the sentences its
-    renderer's output allows, drawn with ``rng``; the shortest where all are too long."""
-    options = [" ".join(text.split()) for text in DESCRIBE[kind](target, params, name, language)]
+) -> list[str]:
+    """The caption texts one figure allows (without the "Figure 3:" label), in an order drawn with
+    ``rng``: the page takes the first that no other figure of it has taken. The shortest alone
+    where all are too long."""
+    options = list(dict.fromkeys(" ".join(t.split()) for t in DESCRIBE[kind](target, params, name, language)))
     fitting = [text for text in options if len(text) <= MAX_LENGTH] or [min(options, key=len)]
-    return fitting[int(rng.integers(len(fitting)))]
+    return [fitting[i] for i in rng.permutation(len(fitting))]
