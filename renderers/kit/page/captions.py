@@ -197,7 +197,7 @@ def _points_captions(labels: list[str], circles: int, angles: list[str], languag
 def geometry_captions(target: str, params: dict, language: str) -> list[str]:
     if params.get("kind") == "plot":
         return _plot_captions(target, language)
-    polygons = re.findall(r"^\\draw (\(\w+\)(?: -- \(\w+\))+) -- cycle;", target, re.MULTILINE)
+    polygons = re.findall(r"^\\draw(?:\[[^\]]*\])? (\(\w+\)(?: -- \(\w+\))+) -- cycle;", target, re.MULTILINE)
     circles = len(re.findall(r"^\\draw(?:\[[^\]]*\])? \([-\d.,]+\) circle", target, re.MULTILINE))
     angles = re.findall(r"\{angle = \w+--(\w+)--\w+\}", target)
     labels = re.findall(r"\\node\[[^\]]*\] at \(\w+\) \{\$(\w+)\$\}", target)[:6]
