@@ -20,9 +20,9 @@ from gotdata.model import ModelUnavailable
 from gotdata.outlock import OutputBusy
 from gotdata.recipe import RecipeError, load_recipe, parse_recipe
 from gotdata.renderer import RendererUnavailable
-from gotdata.run import OutputConflict, OutputFull, RunOptions, render
+from gotdata.run import OutputConflict, OutputFull, OutputUnreachable, RunOptions, render
 from gotdata.shard_task import RunawayRejects, ShardFailed
-from gotdata.sinks import is_url
+from gotdata.sinks import StoreUnreachable, is_url
 
 
 def _augment_from_args(args: argparse.Namespace) -> dict | None:
@@ -101,6 +101,7 @@ def cmd_render(args: argparse.Namespace, console: Console) -> int:
         args.wait,
         args.worker_memory,
         not args.quick_resume,
+        args.store_patience,
     )
     report = render(recipe, options, console)
     # Plain stdout lines (never wrapped) so scripts can pick the paths up.
@@ -350,10 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         ModelUnavailable,
         ValueError,
         PermissionError,  # e.g. an object store refusing the credentials
+        StoreUnreachable,  # an object store away for longer than the patience (verify, stream...)
     ) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         return 2
-    except OutputFull as err:
+    except (OutputFull, OutputUnreachable) as err:
         console.print(f"[red]error:[/red] {escape(str(err))}:", highlight=False, soft_wrap=True)
         console.print(f"  {escape(shlex.join(['gotdata', *argv]))}", highlight=False, soft_wrap=True)
         return 1

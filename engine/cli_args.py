@@ -10,7 +10,8 @@ import yaml
 
 from gotdata.augment.profiles import PROFILES
 from gotdata.model.presets import PRESETS
-from gotdata.quantities import parse_size
+from gotdata.quantities import parse_duration, parse_size
+from gotdata.sinks import DEFAULT_PATIENCE
 from gotdata.untrusted import UntrustedInput, parse_yaml
 
 METRICS_HELP = (
@@ -35,6 +36,13 @@ def _param(text: str) -> tuple[str, Any]:
 def _size(text: str) -> int:
     try:
         return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _duration(text: str) -> float:
+    try:
+        return parse_duration(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -106,6 +114,14 @@ def _render_command(sub) -> None:
         "--wait",
         action="store_true",
         help="if another run is writing to --out, wait for it instead of refusing",
+    )
+    p.add_argument(
+        "--store-patience",
+        type=_duration,
+        default=DEFAULT_PATIENCE,
+        metavar="DURATION",
+        help="how long an object store may be unreachable before the run stops, resumable "
+        f"(e.g. 90s, 10m; default {DEFAULT_PATIENCE / 60:g}m)",
     )
     p.add_argument(
         "--quick-resume",

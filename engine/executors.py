@@ -13,12 +13,24 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 from gotdata.shard_task import Reporter, ShardFailed, ShardResult, ShardSpec, render_shard
+from gotdata.sinks import HEALTH
 
 OnDone = Callable[[ShardResult], None]
 
 
+OnStore = Callable[[str, float | None, str], None]  # (process, failing since or None, last error)
+
+
 class InProcessExecutor:
-    def run(self, specs: Sequence[ShardSpec], on_progress: Reporter, on_done: OnDone) -> None:
+    """Renders in the driver: its store calls report to the driver's own StoreHealth."""
+
+    def run(
+        self,
+        specs: Sequence[ShardSpec],
+        on_progress: Reporter,
+        on_done: OnDone,
+        on_store: OnStore | None = None,
+    ) -> None:
         for spec in specs:
             on_done(render_shard(spec, report=on_progress))
 
@@ -37,7 +49,13 @@ class RayExecutor:
         self.workers = workers
         self.address = address
 
-    def run(self, specs: Sequence[ShardSpec], on_progress: Reporter, on_done: OnDone) -> None:
+    def run(
+        self,
+        specs: Sequence[ShardSpec],
+        on_progress: Reporter,
+        on_done: OnDone,
+        on_store: OnStore | None = None,
+    ) -> None:
         if not self.address:
             # A cluster of this run only: Ray's processes listen on 127.0.0.1, not on every
             # interface (read once, when Ray is first imported; its processes inherit it).
@@ -48,7 +66,7 @@ class RayExecutor:
         if started_here:
             self._init(ray)
         try:
-            self._run(ray, specs, on_progress, on_done)
+            self._run(ray, specs, on_progress, on_done, on_store)
         finally:
             if started_here:
                 ray.shutdown()
@@ -76,7 +94,7 @@ class RayExecutor:
                 **options,
             )
 
-    def _run(self, ray, specs, on_progress: Reporter, on_done: OnDone) -> None:
+    def _run(self, ray, specs, on_progress: Reporter, on_done: OnDone, on_store: OnStore | None) -> None:
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         # on the driver's node: losing another node must not lose the progress tracker
@@ -91,8 +109,11 @@ class RayExecutor:
                 spec = queue.pop(0)
                 in_flight[task.remote(spec, tracker)] = spec
             ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=self.POLL_SECONDS)
-            for shard, (done, rejected) in ray.get(tracker.snapshot.remote()).items():
+            shards, stores = ray.get(tracker.snapshot.remote())
+            for shard, (done, rejected) in shards.items():
                 on_progress(shard, done, rejected)
+            for source, since, error in stores if on_store else ():
+                on_store(source, since, error)
             for ref in ready:
                 spec = in_flight.pop(ref)
                 try:
@@ -129,17 +150,23 @@ def _quiet_token_notice() -> Iterator[None]:
 
 
 class _Tracker:
-    """Live per-shard progress; a retried shard simply overwrites its own entry."""
+    """Live per-shard progress (a retried shard simply overwrites its own entry), and the workers'
+    store outages as they begin and end."""
 
     def __init__(self):
         self.state: dict[int, tuple[int, int]] = {}
+        self.stores: list[tuple[str, float | None, str]] = []
 
     def report(self, shard: int, done: int, rejected: int) -> None:
         self.state[shard] = (done, rejected)
 
-    def snapshot(self) -> dict[int, tuple[int, int]]:
+    def store(self, source: str, since: float | None, error: str) -> None:
+        self.stores.append((source, since, error))
+
+    def snapshot(self) -> tuple[dict[int, tuple[int, int]], list[tuple[str, float | None, str]]]:
         state, self.state = self.state, {}
-        return state
+        stores, self.stores = self.stores, []
+        return state, stores
 
 
 def _render_remote(spec: ShardSpec, tracker) -> ShardResult:
@@ -153,6 +180,13 @@ def _render_remote(spec: ShardSpec, tracker) -> ShardResult:
 
     import ray
 
-    result = render_shard(spec, report=report)
+    source = f"worker {os.getpid()}"
+    HEALTH.reset(listener=lambda since, error: tracker.store.remote(source, since, error))
+    try:
+        result = render_shard(spec, report=report)
+    finally:
+        if HEALTH.since is not None:  # the task ends (fails) in an outage: no worker holds it open
+            tracker.store.remote(source, None, "")
+        HEALTH.reset()
     result.record.node = f"{result.record.node}/{ray.get_runtime_context().get_node_id()[:12]}"
     return result

@@ -38,3 +38,24 @@ def parse_size(text: str) -> int:
     if not match or float(match.group(1)) <= 0:
         raise ValueError(f"expected a memory size such as 6G or 512M, got {text!r}")
     return int(float(match.group(1)) * 1024 ** "_kmgt".index(match.group(2).lower() or "_"))
+
+
+_DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(s|m|h)?\s*$", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from a duration: ``300``, ``90s``, ``5m``, ``1.5h``; 0 is allowed."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"expected a duration such as 300, 90s, 5m or 1h, got {text!r}")
+    return float(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[(match.group(2) or "s").lower()]
+
+
+def format_duration(seconds: float) -> str:
+    """``45s``, ``5m``, ``2m30s``, ``1h``: for messages."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    hours, minutes, rest = whole // 3600, whole % 3600 // 60, whole % 60
+    parts = [f"{hours}h"] * bool(hours) + [f"{minutes}m"] * bool(minutes) + [f"{rest}s"] * bool(rest)
+    return "".join(parts)

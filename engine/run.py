@@ -20,10 +20,11 @@ from gotdata import augment, encode, layout, registry
 from gotdata.components import load_component
 from gotdata.executors import InProcessExecutor, RayExecutor
 from gotdata.manifest import MANIFEST, Manifest, load_manifest
-from gotdata.progress import RunProgress, summary_table
+from gotdata.progress import RunProgress, StoreWatch, summary_table
+from gotdata.quantities import format_duration
 from gotdata.recipe import Recipe
 from gotdata.shard_task import ShardResult, ShardSpec
-from gotdata.sinks import LocalSink, Sink, open_sink
+from gotdata.sinks import DEFAULT_PATIENCE, HEALTH, LocalSink, Sink, StoreUnreachable, open_sink
 
 
 class OutputConflict(RuntimeError):
@@ -42,6 +43,24 @@ class OutputFull(RuntimeError):
         )
 
 
+class OutputUnreachable(RuntimeError):
+    """The output's object store stayed away for longer than the run's patience; finished shards
+    are kept."""
+
+    def __init__(self, err: StoreUnreachable, complete: int, num_shards: int):
+        self.complete, self.num_shards = complete, num_shards
+        lock = (
+            " Its lock may be left behind: the same command on this machine takes it over at once."
+            if getattr(err, "lock_left", False)
+            else ""
+        )
+        super().__init__(
+            f"{err.location} did not answer for {format_duration(err.seconds)} (last error: "
+            f"{err.last_error}): {complete} of {num_shards} shards are complete and kept, no partial "
+            f"shard was stored.{lock} Run the same command again once the store is back, to resume"
+        )
+
+
 @dataclass
 class RunOptions:
     out_dir: Path | str  # a local folder or an fsspec URL (s3://bucket/prefix)
@@ -52,6 +71,7 @@ class RunOptions:
     wait: bool = False  # wait for another run on the same output instead of refusing
     worker_memory: int | None = None  # bytes per worker; None: 80% of the machine's memory, shared
     recheck: bool = True  # on resume, re-hash finished shards against the manifest (not only sizes)
+    store_patience: float = DEFAULT_PATIENCE  # seconds an object store may be away (sinks.patience)
 
 
 def default_worker_memory(workers: int) -> int:
@@ -147,13 +167,23 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
         renderer.check_available()
     renderer_versions, recorded_versions = library_versions(recipe)
     fingerprint = recipe.fingerprint(renderer_versions)
-    sink = open_sink(options.out_dir)
+    sink = open_sink(options.out_dir, options.store_patience)
+    HEALTH.reset()
+    try:
+        return _render_locked(recipe, options, sink, fingerprint, recorded_versions, console)
+    except StoreUnreachable as err:
+        raise OutputUnreachable(err, getattr(err, "kept", 0), recipe.num_shards) from None
+
+
+def _render_locked(
+    recipe: Recipe, options: RunOptions, sink: Sink, fingerprint: str, versions: dict, console: Console
+) -> RunReport:
     sink.ensure()
     with sink.lock(options.wait, on_wait=console.print):
         manifest = _prepare_output(sink, fingerprint, options.overwrite) or Manifest(
             fingerprint=fingerprint,
             recipe=recipe.model_dump(mode="json", exclude={"eval"}),  # eval sets are not this output
-            versions=recorded_versions,
+            versions=versions,
             prefix=default_prefix(recipe),
             n=recipe.n or 0,
             num_shards=recipe.num_shards,
@@ -180,6 +210,7 @@ class ManifestSaver:
     def __init__(self, manifest: Manifest, sink: Sink):
         self.manifest, self.sink = manifest, sink
         self.last_save, self.last_cost = 0.0, 0.0
+        self.saved = len(manifest.shards)  # shards the stored manifest records (what a resume keeps)
 
     def shard_done(self) -> None:
         if time.monotonic() - self.last_save >= self.SHARE * self.last_cost:
@@ -187,13 +218,31 @@ class ManifestSaver:
 
     def save(self) -> None:
         started = time.monotonic()
+        recorded = len(self.manifest.shards)
         self.manifest.save(self.sink)
+        self.saved = recorded
         self.last_save = time.monotonic()
         self.last_cost = self.last_save - started
 
 
 def _render_missing(
     recipe: Recipe, options: RunOptions, manifest: Manifest, sink: Sink, console: Console
+) -> RunReport:
+    saver = ManifestSaver(manifest, sink)
+    try:
+        return _render_with(recipe, options, manifest, sink, console, saver)
+    except StoreUnreachable as err:
+        err.kept = saver.saved  # type: ignore[attr-defined]  (what the stored manifest records)
+        raise
+
+
+def _render_with(
+    recipe: Recipe,
+    options: RunOptions,
+    manifest: Manifest,
+    sink: Sink,
+    console: Console,
+    saver: ManifestSaver,
 ) -> RunReport:
     sizes = sink.sizes()
     if options.recheck:
@@ -202,11 +251,14 @@ def _render_missing(
     for k in missing:
         manifest.shards.pop(layout.shard_id(k), None)
     manifest.complete = False
-    manifest.save(sink)
+    saver.save()
 
     memory = options.worker_memory or default_worker_memory(options.workers)
     # workers open the destination themselves, from the location as given (a URL keeps what it says)
-    specs = [ShardSpec(recipe, str(options.out_dir), manifest.prefix, k, memory) for k in missing]
+    specs = [
+        ShardSpec(recipe, str(options.out_dir), manifest.prefix, k, memory, options.store_patience)
+        for k in missing
+    ]
     executor = (
         RayExecutor(options.workers, options.ray_address) if options.workers > 0 else InProcessExecutor()
     )
@@ -214,8 +266,9 @@ def _render_missing(
     started = time.perf_counter()
     rendered = 0
 
-    saver = ManifestSaver(manifest, sink)
-    with RunProgress(recipe.n or 0, already, console, enabled=options.progress) as progress:
+    store = StoreWatch(sink.location, options.store_patience) if not isinstance(sink, LocalSink) else None
+    with RunProgress(recipe.n or 0, already, console, enabled=options.progress, store=store) as progress:
+        HEALTH.reset(listener=progress.store_listener("driver"))
 
         def on_done(result: ShardResult) -> None:
             nonlocal rendered
@@ -225,12 +278,15 @@ def _render_missing(
             rejected = sum(sum(r.values()) for r in result.record.rejects.values())
             progress.shard_done(result.shard, result.record.samples, rejected)
 
-        if specs:
-            executor.run(specs, progress.shard_progress, on_done)
+        try:
+            if specs:
+                executor.run(specs, progress.shard_progress, on_done, progress.store_state)
+        finally:
+            HEALTH.reset()
 
     sink.remove_leftovers()  # a retried shard's dead first attempt
     manifest.complete = len(manifest.shards) == recipe.num_shards
-    manifest.save(sink)
+    saver.save()
     seconds = time.perf_counter() - started
     if options.progress:
         console.print(summary_table(manifest, seconds, rendered))
@@ -238,4 +294,4 @@ def _render_missing(
     return RunReport(out_dir, manifest, len(specs), rendered, seconds)
 
 
-__all__ = ["OutputConflict", "OutputFull", "RunOptions", "RunReport", "render"]
+__all__ = ["OutputConflict", "OutputFull", "OutputUnreachable", "RunOptions", "RunReport", "render"]

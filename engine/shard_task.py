@@ -22,7 +22,7 @@ from gotdata.plan import Plan
 from gotdata.recipe import Recipe
 from gotdata.renderer import Job
 from gotdata.seeding import make_rng, sample_seed
-from gotdata.sinks import open_sink
+from gotdata.sinks import DEFAULT_PATIENCE, open_sink
 from gotdata.write_path import Draw, render_stage, sample_record
 
 
@@ -45,6 +45,7 @@ class ShardSpec:
     prefix: str
     shard: int
     memory_limit: int = 0  # bytes of heap a worker may hold (0: no cap)
+    store_patience: float = DEFAULT_PATIENCE  # seconds an object store may be away (sinks.patience)
 
 
 @dataclass
@@ -64,7 +65,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     chunk_size = max(warm_renderer(c)[0].batch_size for c in recipe.components)
     done = 0
     # the shard appears under its name only when committed; any failure discards it
-    with open_sink(spec.out_dir).upload(name) as upload:
+    with open_sink(spec.out_dir, spec.store_patience).upload(name) as upload:
         writer = layout.ShardWriter(upload.handle)
         while chunk := list(islice(indices, chunk_size)):
             for component_name, fields in render_indices(recipe, plan, chunk, rejects):

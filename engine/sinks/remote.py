@@ -26,10 +26,13 @@ import fsspec
 
 from gotdata.outlock import LOCK_FILE, OutputBusy
 from gotdata.sinks.base import ShardUpload, Sink, sha256_of
+from gotdata.sinks.patience import DEFAULT_PATIENCE, Patience, StoreUnreachable, s3_client_options
 
-# A lock whose holder stopped refreshing it this long ago belongs to a run that died.
+# A lock whose holder stopped refreshing it this long ago belongs to a run that died (a run that
+# rides out an outage writes a longer time into its lock: its patience and two refreshes).
 LOCK_REFRESH_SECONDS = 20.0
 LOCK_STALE_SECONDS = 120.0
+RELEASE_SECONDS = 5.0  # what a stopping run gives an unreachable store to take its lock back
 
 
 def without_credentials(url: str) -> str:
@@ -45,7 +48,7 @@ def without_credentials(url: str) -> str:
 
 def _holder_is_gone(info: dict) -> bool:
     """Its refreshes stopped long ago, or it ran on this host and its process no longer exists."""
-    if time.time() - info.get("refreshed", 0) > LOCK_STALE_SECONDS:
+    if time.time() - info.get("refreshed", 0) > info.get("stale_after", LOCK_STALE_SECONDS):
         return True
     pid = info.get("pid")
     return info.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
@@ -74,8 +77,8 @@ def _alive(pid: int) -> bool:
 
 
 class RemoteUpload(ShardUpload):
-    def __init__(self, fs, target: str):
-        self.fs, self.target = fs, target
+    def __init__(self, fs, target: str, patience: Patience):
+        self.fs, self.target, self.patience = fs, target, patience
         # spooled on the worker's disk (GOTDATA_SPOOL or the temp folder), uploaded whole on commit
         folder = os.environ.get("GOTDATA_SPOOL") or tempfile.gettempdir()
         _remove_dead_spools(folder)
@@ -88,7 +91,8 @@ class RemoteUpload(ShardUpload):
         self.handle.flush()
         self.handle.seek(0)
         digest = sha256_of(self.handle)
-        self.fs.put_file(self.handle.name, self.target)
+        # the spool file stays while the store is away: an upload is whole or absent, so retrying is safe
+        self.patience.call(self.fs.put_file, self.handle.name, self.target)
         self.handle.close()
         self.done = True
         return digest
@@ -99,21 +103,31 @@ class RemoteUpload(ShardUpload):
 
 
 class FsspecSink(Sink):
-    def __init__(self, url: str):
+    """Every store call goes through ``self.patience``: retried while the store is away (see
+    sinks.patience), for up to ``patience`` seconds."""
+
+    def __init__(self, url: str, patience: float = DEFAULT_PATIENCE):
         self.location = without_credentials(url.rstrip("/"))
+        self.patience = Patience(self.location, patience)
+        s3 = url.startswith(("s3://", "s3a://"))
         try:
-            self.fs, self.root = fsspec.core.url_to_fs(url.rstrip("/"))
+            self.fs, self.root = fsspec.core.url_to_fs(
+                url.rstrip("/"), **(s3_client_options(patience) if s3 else {})
+            )
         except ImportError as err:  # the store's fsspec package is not installed
-            hint = " (pip install 'gotdata[s3]')" if url.startswith(("s3://", "s3a://")) else ""
+            hint = " (pip install 'gotdata[s3]')" if s3 else ""
             raise ValueError(f"{self.location}: {err}{hint}") from None
+        if s3:
+            self.fs.retries = 1  # s3fs's own retry loop on top of botocore's: the patience loop waits
         self.root = self.root.rstrip("/")
+        self.stale_after = max(LOCK_STALE_SECONDS, patience + 2 * LOCK_REFRESH_SECONDS)
 
     def _path(self, name: str) -> str:
         return f"{self.root}/{name}"
 
     def ensure(self) -> None:
         with contextlib.suppress(FileExistsError):
-            self.fs.makedirs(self.root, exist_ok=True)
+            self.patience.call(self.fs.makedirs, self.root, exist_ok=True)
 
     def url(self, name: str) -> str:
         return f"{self.location}/{name}"
@@ -121,15 +135,16 @@ class FsspecSink(Sink):
     def read_bytes(self, name: str, limit: int) -> bytes | None:
         path = self._path(name)
         try:
-            size = self.fs.size(path)
+            size = self.patience.call(self.fs.size, path)
         except FileNotFoundError:
             return None
         if size > limit:
             raise ValueError(f"{self.url(name)}: {size:,} bytes, more than the {limit:,} allowed")
-        return self.fs.cat_file(path)
+        return self.patience.call(self.fs.cat_file, path)
 
     def replace(self, name: str, data: bytes) -> None:
-        self.fs.pipe_file(self._path(name), data)  # one PUT: readers see the old or the new whole
+        # one PUT: readers see the old or the new whole
+        self.patience.call(self.fs.pipe_file, self._path(name), data)
 
     def open_read(self, name: str) -> BinaryIO:
         return self.fs.open(self._path(name), "rb")
@@ -137,7 +152,7 @@ class FsspecSink(Sink):
     def sizes(self) -> dict[str, int]:
         self.fs.invalidate_cache(self.root)
         try:
-            entries = self.fs.ls(self.root, detail=True)
+            entries = self.patience.call(self.fs.ls, self.root, detail=True)
         except FileNotFoundError:
             return {}
         return {
@@ -148,10 +163,17 @@ class FsspecSink(Sink):
 
     def remove(self, name: str) -> None:
         with contextlib.suppress(FileNotFoundError):
-            self.fs.rm_file(self._path(name))
+            self.patience.call(self.fs.rm_file, self._path(name))
+
+    def sha256(self, name: str) -> tuple[str, int]:
+        def read() -> tuple[str, int]:
+            with self.fs.open(self._path(name), "rb") as handle:
+                return sha256_of(handle)
+
+        return self.patience.call(read)
 
     def upload(self, name: str) -> ShardUpload:
-        return RemoteUpload(self.fs, self._path(name))
+        return RemoteUpload(self.fs, self._path(name), self.patience)
 
     def remove_leftovers(self) -> None:
         """Nothing partial is ever stored under a name here (uploads are whole or absent)."""
@@ -161,7 +183,9 @@ class FsspecSink(Sink):
         """A lock object, ``.gotdata.lock``, refreshed while the run lives. Created with a
         conditional write where the store has one (S3: If-None-Match), so of two runs starting at
         once exactly one gets it; elsewhere a check then a write, which leaves a window of a second.
-        A lock not refreshed for LOCK_STALE_SECONDS is taken over (its run died)."""
+        A lock not refreshed for its ``stale_after`` seconds is taken over (its run died), and one
+        of a dead process on this machine at once. A run stopped by an unreachable store tries once to
+        remove its lock; if the store is still away, the lock stays and the resume takes it over."""
         token = uuid.uuid4().hex
         waited = False
         while not self._try_lock(token):
@@ -180,20 +204,38 @@ class FsspecSink(Sink):
         refresher.start()
         try:
             yield
-        finally:
+        except StoreUnreachable:
             stop.set()
-            refresher.join()
-            if self._lock_info().get("token") == token:
-                self.remove(LOCK_FILE)
+            refresher.join(RELEASE_SECONDS)
+            self._release_once(token)
+            raise
+        stop.set()
+        refresher.join()
+        if self._lock_info().get("token") == token:
+            self.remove(LOCK_FILE)
+
+    def _release_once(self, token: str) -> None:
+        """One try, in a thread given RELEASE_SECONDS: a frozen store must not hold the stop."""
+
+        def release() -> None:
+            with contextlib.suppress(Exception):
+                if json.loads(self.fs.cat_file(self._path(LOCK_FILE))).get("token") == token:
+                    self.fs.rm_file(self._path(LOCK_FILE))
+
+        thread = threading.Thread(target=release, daemon=True)
+        thread.start()
+        thread.join(RELEASE_SECONDS)
 
     def _lock_body(self, token: str) -> bytes:
         info = {"token": token, "pid": os.getpid(), "host": socket.gethostname(), "refreshed": time.time()}
+        info["stale_after"] = self.stale_after
         info["command"] = " ".join(["gotdata", *sys.argv[1:]])
         return json.dumps(info).encode()
 
     def _lock_info(self) -> dict:
-        with contextlib.suppress(FileNotFoundError, ValueError, OSError):
-            return json.loads(self.fs.cat_file(self._path(LOCK_FILE)))
+        """The lock's content; {} when there is none (or it is not ours to read: half-written)."""
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            return json.loads(self.patience.call(self.fs.cat_file, self._path(LOCK_FILE)))
         return {}
 
     def _try_lock(self, token: str) -> bool:
@@ -203,13 +245,13 @@ class FsspecSink(Sink):
         path = self._path(LOCK_FILE)
         try:
             if "s3" in self.fs.protocol:
-                self.fs.pipe_file(path, self._lock_body(token), IfNoneMatch="*")
+                self.patience.call(self.fs.pipe_file, path, self._lock_body(token), IfNoneMatch="*")
             else:
-                if self.fs.exists(path):
+                if self.patience.call(self.fs.exists, path):
                     return False
-                self.fs.pipe_file(path, self._lock_body(token))
+                self.patience.call(self.fs.pipe_file, path, self._lock_body(token))
         except FileExistsError:
-            return False
+            pass  # another run's lock, or our own create that landed before a retry
         return self._lock_info().get("token") == token
 
     def _holder(self) -> str:
@@ -221,6 +263,7 @@ class FsspecSink(Sink):
 
     def _refresh(self, token: str, stop: threading.Event) -> None:
         while not stop.wait(LOCK_REFRESH_SECONDS):
-            with contextlib.suppress(Exception):  # a missed refresh is retried; staleness takes minutes
-                if self._lock_info().get("token") == token:
+            # one try per period: a missed refresh is made up by the next, staleness takes minutes
+            with contextlib.suppress(Exception):
+                if json.loads(self.fs.cat_file(self._path(LOCK_FILE))).get("token") == token:
                     self.fs.pipe_file(self._path(LOCK_FILE), self._lock_body(token))
