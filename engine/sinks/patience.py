@@ -20,7 +20,7 @@ from typing import TypeVar
 T = TypeVar("T")
 DEFAULT_PATIENCE = 300.0  # seconds a run waits for its store before it stops
 FIRST_DELAY = 0.5  # seconds before the first retry; doubled per retry, up to MAX_DELAY
-MAX_DELAY = 30.0
+MAX_DELAY = 10.0
 
 # S3 error codes that mean "later" (throttling, a server or gateway in trouble)
 TRANSIENT_CODES = {
