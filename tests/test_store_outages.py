@@ -97,8 +97,10 @@ def test_a_longer_outage_stops_clearly_and_the_resume_completes(s3, proxy, refer
     kept = int(err.split(" of 10 shards")[0].rsplit(" ", 1)[1])
     assert kept == len(manifest.shards)
     assert all(stored.get(record.file) == record.bytes for record in manifest.shards.values())
-    if ".gotdata.lock" in stored:  # left by the stopped run (its process is gone: the resume takes it over)
-        assert json.loads(open_sink(url).read_bytes(".gotdata.lock", 10_000))["pid"] == run.pid
+    # the store was still away when the run stopped: its lock stays, and the message says the resume
+    # takes it over (its process is gone)
+    assert ".gotdata.lock" in stored and "takes it over at once" in err
+    assert json.loads(open_sink(url).read_bytes(".gotdata.lock", 10_000))["pid"] == run.pid
 
     resume = _start(args, s3, proxy)
     code, err = _finish(resume)

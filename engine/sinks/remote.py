@@ -204,27 +204,36 @@ class FsspecSink(Sink):
         refresher.start()
         try:
             yield
-        except StoreUnreachable:
+        except StoreUnreachable as err:
             stop.set()
             refresher.join(RELEASE_SECONDS)
-            self._release_once(token)
+            err.lock_left = not self._release_once(token)  # type: ignore[attr-defined]
             raise
         stop.set()
         refresher.join()
         if self._lock_info().get("token") == token:
             self.remove(LOCK_FILE)
 
-    def _release_once(self, token: str) -> None:
-        """One try, in a thread given RELEASE_SECONDS: a frozen store must not hold the stop."""
+    def _release_once(self, token: str) -> bool:
+        """One try, in a thread given RELEASE_SECONDS (a frozen store must not hold the stop);
+        whether the lock is known to be gone."""
+        released = threading.Event()
 
         def release() -> None:
-            with contextlib.suppress(Exception):
-                if json.loads(self.fs.cat_file(self._path(LOCK_FILE))).get("token") == token:
-                    self.fs.rm_file(self._path(LOCK_FILE))
+            path = self._path(LOCK_FILE)
+            try:
+                if json.loads(self.fs.cat_file(path)).get("token") == token:
+                    self.fs.rm_file(path)
+                released.set()  # removed, or another run's by now
+            except FileNotFoundError:
+                released.set()
+            except Exception:  # noqa: BLE001  (still away: the lock stays for the resume)
+                pass
 
         thread = threading.Thread(target=release, daemon=True)
         thread.start()
         thread.join(RELEASE_SECONDS)
+        return released.is_set()
 
     def _lock_body(self, token: str) -> bytes:
         info = {"token": token, "pid": os.getpid(), "host": socket.gethostname(), "refreshed": time.time()}
