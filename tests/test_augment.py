@@ -286,3 +286,22 @@ def test_docs_document_every_operation_and_their_examples_parse():
         path = Path(__file__).parent.parent / "examples" / name
         recipe = parse_recipe(yaml.safe_load(path.read_text()), name, path.parent)
         assert any(c.augment for c in recipe.components)
+
+
+@pytest.mark.parametrize("quarters", [1, 2, 3])
+def test_a_turned_page_moves_pixels_and_boxes_exactly(samples, quarters):
+    sample = samples["pdf"][0]
+    spec = AugmentSpec(ops=[{"op": "turn", "quarters": quarters}])
+    augmented, _ = augment_sample(sample, spec, seed=0)
+    out = augmented.sample
+    before = np.asarray(sample.images[0].convert("RGB"))
+    assert np.array_equal(np.asarray(out.images[0]), np.rot90(before, -quarters))  # clockwise
+    assert augmented.record["ops"] == [{"op": "turn", "quarters": quarters}]
+    width, height = sample.images[0].size
+    x1, y1, x2, y2 = sample.boxes[0]
+    expected = {
+        1: [height - y2, x1, height - y1, x2],
+        2: [width - x2, height - y2, width - x1, height - y1],
+        3: [y1, width - x2, y2, width - x1],
+    }[quarters]
+    assert out.boxes[0] == pytest.approx(expected, abs=0.01)

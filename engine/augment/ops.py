@@ -103,6 +103,21 @@ def rotate(image: np.ndarray, rng, ctx: Context, angle: float) -> Warp:
     return fitting_canvas(rotation_about(width / 2, height / 2, -angle), width, height)
 
 
+@op("turn", "the page turned by quarter turns, clockwise (a scan fed in sideways or upside down): "
+    "pixels moved exactly, boxes carried; the angle is in the record", geometric=True,
+    quarters=Param(1, 3, (1, 3), integer=True, doc="1: 90 degrees, 2: 180, 3: 270"))  # fmt: skip
+def turn(image: np.ndarray, rng, ctx: Context, quarters: int) -> Warp:
+    width, height = _size(image)
+    # exact integer matrices (edge coordinates): a rotation by cos/sin would blur by rounding
+    matrix = {
+        1: [[0, -1, height], [1, 0, 0], [0, 0, 1]],  # (x, y) -> (height - y, x)
+        2: [[-1, 0, width], [0, -1, height], [0, 0, 1]],
+        3: [[0, 1, 0], [-1, 0, width], [0, 0, 1]],  # (x, y) -> (y, width - x)
+    }[int(quarters)]
+    size = (height, width) if quarters % 2 else (width, height)
+    return Homography(np.array(matrix, dtype=np.float64), size)
+
+
 @op("perspective", "the page seen at an angle: each corner moves inwards or outwards by up to "
     "`strength` of the page's sides", geometric=True,
     strength=Param(0.01, 0.05, (0.0, 0.12), doc="share of width/height"))  # fmt: skip

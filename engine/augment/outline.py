@@ -102,4 +102,7 @@ class TrackedBox:
         origin, ex, ey = self.anchors
         (ax, ay), (bx, by) = ex - origin, ey - origin
         scale = float(np.sqrt(abs(ax * by - ay * bx)))
-        return self.ink_bounds() + self.margins * scale * np.array([-1, -1, 1, 1])
+        # a page turned by quarter turns takes its margins round with it (left becomes top, ...)
+        quarters = round(float(np.degrees(np.arctan2(ay, ax))) / 90) % 4
+        margins = np.roll(self.margins, quarters)
+        return self.ink_bounds() + margins * scale * np.array([-1, -1, 1, 1])
