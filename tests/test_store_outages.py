@@ -201,3 +201,14 @@ def test_store_unreachable_crosses_processes_whole():
 
     err = pickle.loads(pickle.dumps(StoreUnreachable("s3://b/run", 301.0, "SlowDown: later")))
     assert (err.location, err.seconds, err.last_error) == ("s3://b/run", 301.0, "SlowDown: later")
+
+
+def test_a_run_that_fails_otherwise_still_removes_its_lock():
+    sink = open_sink("memory://gotdata-lock-test/run")
+    sink.ensure()
+    with pytest.raises(RuntimeError), sink.lock(False, None):
+        assert ".gotdata.lock" in sink.sizes()
+        raise RuntimeError("a renderer gave up")
+    assert ".gotdata.lock" not in sink.sizes()
+    with sink.lock(False, None):  # and the next run gets it
+        pass

@@ -204,10 +204,12 @@ class FsspecSink(Sink):
         refresher.start()
         try:
             yield
-        except StoreUnreachable as err:
+        except BaseException as err:  # a failed or interrupted run: one quick try, never a wait
             stop.set()
             refresher.join(RELEASE_SECONDS)
-            err.lock_left = not self._release_once(token)  # type: ignore[attr-defined]
+            left = not self._release_once(token)
+            if isinstance(err, StoreUnreachable):
+                err.lock_left = left  # type: ignore[attr-defined]
             raise
         stop.set()
         refresher.join()
