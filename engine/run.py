@@ -47,8 +47,10 @@ class OutputUnreachable(RuntimeError):
     """The output's object store stayed away for longer than the run's patience; finished shards
     are kept."""
 
-    def __init__(self, err: StoreUnreachable, complete: int, num_shards: int):
+    def __init__(self, err: StoreUnreachable, complete: int, num_shards: int, unsure: int = 0):
         self.complete, self.num_shards = complete, num_shards
+        # a manifest write whose answer was lost may have landed: then the resume keeps more
+        maybe = f" ({unsure} if the last manifest write landed)" if unsure > complete else ""
         lock = (
             " Its lock may be left behind: the same command on this machine takes it over at once."
             if getattr(err, "lock_left", False)
@@ -56,8 +58,8 @@ class OutputUnreachable(RuntimeError):
         )
         super().__init__(
             f"{err.location} did not answer for {format_duration(err.seconds)} (last error: "
-            f"{err.last_error}): {complete} of {num_shards} shards are complete and kept, no partial "
-            f"shard was stored.{lock} Run the same command again once the store is back, to resume"
+            f"{err.last_error}): {complete} of {num_shards} shards are complete and kept{maybe}, no "
+            f"partial shard was stored.{lock} Run the same command again once the store is back, to resume"
         )
 
 
@@ -172,7 +174,8 @@ def render(recipe: Recipe, options: RunOptions, console: Console | None = None) 
     try:
         return _render_locked(recipe, options, sink, fingerprint, recorded_versions, console)
     except StoreUnreachable as err:
-        raise OutputUnreachable(err, getattr(err, "kept", 0), recipe.num_shards) from None
+        kept, unsure = getattr(err, "kept", (0, 0))
+        raise OutputUnreachable(err, kept, recipe.num_shards, unsure) from None
 
 
 def _render_locked(
@@ -211,6 +214,7 @@ class ManifestSaver:
         self.manifest, self.sink = manifest, sink
         self.last_save, self.last_cost = 0.0, 0.0
         self.saved = len(manifest.shards)  # shards the stored manifest records (what a resume keeps)
+        self.attempted = self.saved  # shards the last write would have recorded
 
     def shard_done(self) -> None:
         if time.monotonic() - self.last_save >= self.SHARE * self.last_cost:
@@ -218,7 +222,7 @@ class ManifestSaver:
 
     def save(self) -> None:
         started = time.monotonic()
-        recorded = len(self.manifest.shards)
+        recorded = self.attempted = len(self.manifest.shards)
         self.manifest.save(self.sink)
         self.saved = recorded
         self.last_save = time.monotonic()
@@ -232,7 +236,8 @@ def _render_missing(
     try:
         return _render_with(recipe, options, manifest, sink, console, saver)
     except StoreUnreachable as err:
-        err.kept = saver.saved  # type: ignore[attr-defined]  (what the stored manifest records)
+        # what the stored manifest records, and what it records if the last write landed unanswered
+        err.kept = (saver.saved, saver.attempted)  # type: ignore[attr-defined]
         raise
 
 

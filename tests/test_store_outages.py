@@ -95,7 +95,9 @@ def test_a_longer_outage_stops_clearly_and_the_resume_completes(s3, proxy, refer
     manifest = load_manifest(url)
     stored = open_sink(url).sizes()
     kept = int(err.split(" of 10 shards")[0].rsplit(" ", 1)[1])
-    assert kept == len(manifest.shards)
+    # a manifest write cut off by the outage may have landed unanswered; the message says so
+    unsure = "if the last manifest write landed" in err
+    assert kept == len(manifest.shards) or (unsure and kept < len(manifest.shards)), err
     assert all(stored.get(record.file) == record.bytes for record in manifest.shards.values())
     # the store was still away when the run stopped: its lock stays, and the message says the resume
     # takes it over (its process is gone)
