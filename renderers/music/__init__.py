@@ -153,7 +153,7 @@ class MusicRenderer(Renderer):
             if isinstance(engraved, Rejection):
                 return engraved
         if p.layout == "page":
-            fitted = self._fill_page(score, start, stop, references, options, engraved)
+            fitted = self._fill_page(score, start, stop, kern, references, options, engraved)
             if isinstance(fitted, Rejection):
                 return fitted
             stop, kern, engraved = fitted
@@ -183,11 +183,12 @@ class MusicRenderer(Renderer):
         }
         return Sample(images=[image], target=kern, params=params)
 
-    def _fill_page(self, score, start: int, stop: int, references: dict, options: dict, engraved: dict):
+    def _fill_page(
+        self, score, start: int, stop: int, kern: str, references: dict, options: dict, engraved: dict
+    ):
         """The excerpt cut to the measures its first page holds; an excerpt that fits with room to
         spare is engraved once more at a larger scale, as a short piece is printed.
         (stop, kern, engraved) or a Rejection."""
-        kern = score.excerpt(start, stop, references)
         for attempt in range(2):
             if engraved["pages"] > 1:  # keep the measures the first page holds
                 fitting = [
