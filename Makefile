@@ -21,6 +21,9 @@ $(STAMP): pyproject.toml $(APT_STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# olmOCR's page-test classes, to prove they read our tests as we do; without its inference
+	# stack (torch, vLLM), which the test module does not use
+	$(BIN)/python -m pip install -q --no-deps olmocr==0.4.27
 	@touch $@
 
 # npm packages (ECharts for the chart renderer) go to .venv/node, where the renderer looks for them.

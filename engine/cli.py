@@ -36,8 +36,18 @@ def _augment_from_args(args: argparse.Namespace) -> dict | None:
     return spec if args.augment_prob is None else spec | {"prob": args.augment_prob}
 
 
+def _tests_from_args(args: argparse.Namespace) -> dict | None:
+    if args.tests is None:
+        if args.tests_per_page is not None:
+            raise RecipeError("command line", [("--tests-per-page", "needs --tests")])
+        return None
+    spec: dict = {"kinds": [kind.strip() for kind in args.tests.split(",") if kind.strip()]}
+    return spec if args.tests_per_page is None else spec | {"per_page": args.tests_per_page}
+
+
 def _recipe_from_args(args: argparse.Namespace):
     augment = _augment_from_args(args)
+    tests = _tests_from_args(args)
     overrides = {
         k: v
         for k, v in {
@@ -60,12 +70,13 @@ def _recipe_from_args(args: argparse.Namespace):
                 ],
             )
         recipe = load_recipe(args.recipe)
-        if overrides or args.prefix or augment:
+        if overrides or args.prefix or augment or tests:
             data = recipe.model_dump(mode="json") | overrides
             if args.prefix:
                 data["output"]["prefix"] = args.prefix
-            for component in data["components"] if augment else []:
-                component["augment"] = augment
+            for component in data["components"]:
+                component.update({"augment": augment} if augment else {})
+                component.update({"tests": tests} if tests else {})
             recipe = parse_recipe(data, f"{args.recipe} (with command-line overrides)")
         return recipe
     if not args.renderer:
@@ -73,6 +84,8 @@ def _recipe_from_args(args: argparse.Namespace):
     component = {"renderer": args.renderer, "params": dict(args.param), "corpus": args.corpus}
     if augment:
         component["augment"] = augment
+    if tests:
+        component["tests"] = tests
     data = {"components": [component], "output": {"prefix": args.prefix} if args.prefix else {}} | overrides
     data.setdefault("n", "1000")
     try:

@@ -10,6 +10,7 @@ import yaml
 
 from gotdata.augment.profiles import PROFILES
 from gotdata.model.presets import PRESETS
+from gotdata.pagetests.spec import KINDS
 from gotdata.quantities import parse_duration, parse_size
 from gotdata.sinks import DEFAULT_PATIENCE
 from gotdata.untrusted import UntrustedInput, parse_yaml
@@ -101,6 +102,17 @@ def _render_command(sub) -> None:
         "--augment-prob", type=float, help="with --augment: share of samples augmented (default 1)"
     )
     p.add_argument("--keep-clean", action="store_true", help="with --augment: also store <key>.clean.png")
+    p.add_argument(
+        "--tests",
+        nargs="?",
+        const=",".join(KINDS),
+        metavar="KINDS",
+        help="write page tests (olmOCR-bench JSONL) per sample: every kind, or those named "
+        f"({','.join(KINDS)}); a recipe's own tests: fields are replaced",
+    )
+    p.add_argument(
+        "--tests-per-page", type=int, help="with --tests: at most this many per sample (default 20)"
+    )
     p.add_argument("--prefix", help="shard file-name prefix")
     p.add_argument("--ray-address", help="join an existing Ray cluster instead of starting a local one")
     p.add_argument("--overwrite", action="store_true", help="replace an output written by another recipe")

@@ -34,6 +34,7 @@ SHARD_DIGITS = 6
 TARGET = "txt"
 META = "json"
 CLEAN = "clean"
+TESTS = "tests.jsonl"  # page tests, olmOCR-bench's JSONL (components with ``tests:``)
 IMAGE_EXTENSIONS = ("png", "jpg", "jpeg")
 
 
@@ -88,9 +89,12 @@ def sample_fields(
     ext: str,
     meta: bytes,
     clean: list[bytes] | None = None,
+    tests: bytes | None = None,
 ) -> dict[str, Any]:
     """The fields of one sample as a shard stores them (``__key__`` plus one entry per member)."""
     fields: dict[str, Any] = {"__key__": sample_key(index), TARGET: target.encode("utf-8"), META: meta}
+    if tests is not None:
+        fields[TESTS] = tests
     for page, data in enumerate(images):
         fields[image_member(page, len(images), ext)] = data
     for page, data in enumerate(clean or []):
@@ -154,6 +158,11 @@ def read_shard(url: str) -> Iterator[dict[str, Any]]:
 
 def read_meta(sample: dict[str, Any]) -> dict[str, Any]:
     return json.loads(sample[META])
+
+
+def read_tests(sample: dict[str, Any]) -> list[dict[str, Any]]:
+    """A read sample's page tests (none when it was made without)."""
+    return [json.loads(line) for line in sample.get(TESTS, b"").decode("utf-8").splitlines() if line]
 
 
 # -- integrity -----------------------------------------------------------------------------------

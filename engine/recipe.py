@@ -25,6 +25,7 @@ from pydantic import (
 from gotdata import registry
 from gotdata.augment.spec import AugmentSpec
 from gotdata.corpus import CorpusError, resolve_paths
+from gotdata.pagetests.spec import TestsSpec
 from gotdata.quantities import parse_count
 from gotdata.untrusted import CONFIG_BYTES, UntrustedInput, load_yaml_file, short_repr
 
@@ -45,6 +46,9 @@ def _count(value: Any) -> Any:
 HumanCount = Annotated[int, BeforeValidator(_count)]
 
 
+ADDED_FIELDS = ("tests",)  # component fields newer than the first outputs
+
+
 class Component(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -55,11 +59,17 @@ class Component(BaseModel):
     weight: float | None = Field(None, gt=0)
     count: HumanCount | None = Field(None, gt=0)
     augment: AugmentSpec | None = Field(None, description="augmentation profile or operations")
+    tests: TestsSpec | None = Field(None, description="page tests (olmOCR-bench JSONL) per sample")
 
     @field_validator("corpus", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("tests", mode="before")
+    @classmethod
+    def _switch(cls, value: Any) -> Any:
+        return {} if value is True else None if value is False else value
 
     @model_validator(mode="after")
     def _defaults(self) -> Component:
@@ -177,6 +187,10 @@ class Recipe(BaseModel):
     def fingerprint(self, renderer_versions: dict[str, str]) -> str:
         """Identity of the output: everything that changes shard bytes (not where they are written)."""
         body = self.model_dump(mode="json", exclude={"output": {"dir"}, "eval": True})
+        for component in body["components"]:  # fields added later count only when set, so
+            for name in ADDED_FIELDS:  # outputs made before them keep their identity
+                if component.get(name) is None:
+                    component.pop(name, None)
         body["renderer_versions"] = renderer_versions
         text = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

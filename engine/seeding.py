@@ -27,3 +27,8 @@ def make_rng(seed: int) -> np.random.Generator:
 def augment_seed(recipe_seed: int, component: str, index: int, attempt: int) -> int:
     """The augmentation stage's own seed: switching it on never changes what the renderer draws."""
     return derive_seed("augment", recipe_seed, component, index, attempt)
+
+
+def tests_seed(recipe_seed: int, component: str, index: int, attempt: int) -> int:
+    """Which page tests a sample gets: apart from its render and augmentation seeds."""
+    return derive_seed("tests", recipe_seed, component, index, attempt)

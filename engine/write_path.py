@@ -1,4 +1,4 @@
-"""The write path of one sample: render, check, augment, encode, record.
+"""The write path of one sample: render, check, augment, encode, record (and page tests).
 
 Each stage is a function with one job; ``sample_record`` composes them, and ``render_stage`` renders
 the batch they start from. A stage either passes its sample on or ends it with rejection reasons,
@@ -20,7 +20,7 @@ from gotdata.encode import encode_image, encode_json, flatten
 from gotdata.memory import memory_cap
 from gotdata.recipe import Component, Recipe
 from gotdata.renderer import Job, Rejection, Renderer, Sample
-from gotdata.seeding import augment_seed
+from gotdata.seeding import augment_seed, make_rng, tests_seed
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,23 @@ def record_stage(
     return meta
 
 
+# -- page tests ----------------------------------------------------------------------------------
+def tests_stage(recipe: Recipe, draw: Draw, target: str, meta: dict[str, Any]) -> bytes | None:
+    """The sample's page tests as JSONL (None when its component asks for none); what was made and
+    what was left out as unable to fail goes into ``meta``."""
+    spec = draw.component.tests
+    if spec is None:
+        return None
+    from gotdata.pagetests import make_tests
+
+    rng = make_rng(tests_seed(recipe.seed, draw.component.name, draw.index, draw.attempt))
+    made = make_tests(target, meta, spec, rng, layout.sample_key(draw.index))
+    meta["tests"] = made.record()
+    if not made.tests:
+        return None  # no member: the metadata says none could be made
+    return "".join(encode_json(test).decode("utf-8") + "\n" for test in made.tests).encode("utf-8")
+
+
 # -- the stages composed -------------------------------------------------------------------------
 def sample_record(
     recipe: Recipe, renderer: Renderer, draw: Draw, outcome: Sample | Rejection
@@ -162,7 +179,14 @@ def sample_record(
     keep_clean = augmented is not None and draw.component.augment.keep_clean  # type: ignore[union-attr]
     encoded = encode_stage(recipe, sample.images, augmented.clean if keep_clean else [])
     meta = record_stage(renderer, draw, sample, encoded, augmented)
+    tests = tests_stage(recipe, draw, sample.target, meta)
     fields = layout.sample_fields(
-        draw.index, sample.target, encoded.images, recipe.image_format, encode_json(meta), encoded.clean
+        draw.index,
+        sample.target,
+        encoded.images,
+        recipe.image_format,
+        encode_json(meta),
+        encoded.clean,
+        tests,
     )
     return fields, failed_tries

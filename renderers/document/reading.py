@@ -96,6 +96,7 @@ def _assemble(
             item["category"],
             item["text"] if params.furniture_in_target else None,
             {item["page"]: item["box"]},
+            text=item["text"],
         )
         for item in furniture
     ]

@@ -6,7 +6,8 @@ gets a ``span`` (start, end) into it. The metadata lists, in pixels of the store
 
 - ``block_boxes``: ``box``, ``category``, ``order`` (reading position; -1 for furniture), ``page``
   (0-based among the sample's images) and ``span`` where the block is in the target; one entry
-  per page a block touches;
+  per page a block touches; a block left out of the target that shows text (page furniture)
+  keeps it as ``text``;
 - ``line_boxes``: ``box``, ``text``, ``block`` (its block's reading position), ``page``;
 - ``word_boxes``: ``box``, ``text``, ``line`` (index into line_boxes), ``page``.
 """
@@ -38,6 +39,7 @@ class PageBlock:
     target: str | None  # its markup in the page target; None: left out of the target
     boxes: dict[int, Box]  # page number -> box, in layout units
     lines: list[Line] = field(default_factory=list)
+    text: str | None = None  # what a block left out of the target shows (furniture)
 
 
 def annotate(
@@ -83,6 +85,8 @@ def annotate(
             }
             if id(block) in spans:
                 entry["span"] = list(spans[id(block)])
+            elif block.text:
+                entry["text"] = block.text
             block_boxes.append(entry)
         for line in block.lines:
             line_boxes.append(
