@@ -208,6 +208,12 @@ def _read_back(out: str, per_component: int, console: Console, progress: bool) -
 def cmd_export(args: argparse.Namespace, console: Console) -> int:
     from gotdata.export import export_coco, export_got
 
+    if args.with_targets and args.format != "olmocr-bench":
+        raise ValueError("--with-targets goes with olmocr-bench only")
+    if args.format == "olmocr-bench":
+        return _export_olmocr_bench(args)
+    if args.format == "omnidocbench":
+        return _export_omnidocbench(args)
     if args.format == "coco":
         counts = export_coco(args.out, args.to, progress=True)
         dropped = f", {counts.skipped_boxes:,} empty boxes dropped" if counts.skipped_boxes else ""
@@ -219,6 +225,38 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
         return 0
     count = export_got(args.out, args.to, progress=True)
     print(f"exported {count:,} samples to {Path(args.to).resolve() / 'train.json'}")
+    return 0
+
+
+def _export_olmocr_bench(args: argparse.Namespace) -> int:
+    from gotdata.export_olmocr import TARGETS_CANDIDATE, export_olmocr_bench
+
+    counts = export_olmocr_bench(args.out, args.to, progress=True, targets=args.with_targets)
+    left_out = [
+        f"{counts.skipped_without_tests:,} samples without tests",
+        f"{counts.skipped_multipage:,} multi-page samples",
+        f"{counts.tables_left_out:,} table tests of LaTeX tables",
+        f"{counts.math_left_out:,} formulas KaTeX cannot typeset",
+    ]
+    to = Path(args.to).resolve()
+    print(
+        f"exported {counts.pages:,} pages, {counts.tests:,} tests to {to} (left out: {', '.join(left_out)})"
+    )
+    if args.with_targets:
+        print(f"our targets as a candidate: {to / TARGETS_CANDIDATE}")
+    print(f"run: python -m olmocr.bench.benchmark --dir {to}")
+    return 0
+
+
+def _export_omnidocbench(args: argparse.Namespace) -> int:
+    from gotdata.export_omnidocbench import export_omnidocbench
+
+    counts = export_omnidocbench(args.out, args.to, progress=True)
+    print(
+        f"exported {counts.pages:,} pages, {counts.regions:,} regions"
+        f" ({counts.skipped_samples:,} samples without blocks skipped)"
+        f" to {Path(args.to).resolve() / 'OmniDocBench.json'}"
+    )
     return 0
 
 
@@ -308,6 +346,7 @@ def cmd_score(args: argparse.Namespace, console: Console) -> int:
         console,
         mode=args.metrics,
         batch_size=args.batch_size,
+        predictions=args.predictions,
     )
     print(markdown_table(summary), end="")
     print(f"predictions: {Path(args.out) / 'predictions.jsonl'}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -180,11 +181,18 @@ def _export_command(sub) -> None:
     p = sub.add_parser("export", help="write an output in another training format")
     p.add_argument(
         "format",
-        choices=["got", "coco"],
-        help="got: GOT-OCR2.0's LLaVA-style JSON + images; coco: layout blocks as COCO detection",
+        choices=["got", "coco", "olmocr-bench", "omnidocbench"],
+        help="got: GOT-OCR2.0's LLaVA-style JSON + images; coco: layout blocks as COCO detection; "
+        "olmocr-bench: page tests and PDFs for olmOCR-bench's runner; omnidocbench: layouts as "
+        "OmniDocBench ground truth",
     )
     p.add_argument("out", help="output folder of a render run")
     p.add_argument("--to", required=True, help="folder to write")
+    p.add_argument(
+        "--with-targets",
+        action="store_true",
+        help="olmocr-bench: also write our targets as a candidate (gotdata_targets/), to check the runner",
+    )
 
 
 def _train_command(sub) -> None:
@@ -207,8 +215,17 @@ def _train_command(sub) -> None:
 
 
 def _score_command(sub) -> None:
-    p = sub.add_parser("score", help="generate for every sample and score with GOT's metrics")
-    p.add_argument("--model", required=True, help="checkpoint folder (ours, or a local GOT-OCR2 copy)")
+    p = sub.add_parser(
+        "score",
+        help="generate for every sample (or read predictions) and score with GOT's metrics and page tests",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--model", help="checkpoint folder (ours, or a local GOT-OCR2 copy)")
+    which.add_argument(
+        "--predictions",
+        type=Path,
+        help="transcriptions to score instead of a model's: JSONL of {key, prediction}, or <key>.md files",
+    )
     p.add_argument("--data", action="append", required=True, help="output folder or shard pattern")
     p.add_argument("--out", required=True, help="folder for predictions.jsonl, summary.json, summary.md")
     p.add_argument("--limit", type=int, help="score at most this many samples")

@@ -34,15 +34,19 @@ class _Fields(NamedTuple):
 
 class StreamSample(_Fields):
     """One sample. ``clean`` holds the unaugmented images where the run kept them (keep_clean),
-    else None: an attribute rather than a field, so ``images, prompt, target, meta, key = sample``
-    keeps working."""
+    else None; ``tests`` its page tests where its component wrote them, else None: attributes
+    rather than fields, so ``images, prompt, target, meta, key = sample`` keeps working."""
 
     clean: list[Any] | None = None
+    tests: list[dict[str, Any]] | None = None
 
     @classmethod
-    def of(cls, *fields: Any, clean: list[Any] | None = None) -> StreamSample:
+    def of(
+        cls, *fields: Any, clean: list[Any] | None = None, tests: list[dict[str, Any]] | None = None
+    ) -> StreamSample:
         sample = cls(*fields)
         sample.clean = clean
+        sample.tests = tests
         return sample
 
 
@@ -109,7 +113,10 @@ def to_stream_sample(sample: dict[str, Any], transform: Callable | None = None) 
         images = [transform(image) for image in images]
         clean = [transform(image) for image in clean] if clean else None
     target = sample.get(layout.TARGET, "")
-    return StreamSample.of(images, meta.get("prompt", ""), target, meta, sample["__key__"], clean=clean)
+    raw_tests = sample.get(layout.TESTS)
+    tests = layout.read_tests({layout.TESTS: raw_tests}) if isinstance(raw_tests, bytes) else raw_tests
+    fields = (images, meta.get("prompt", ""), target, meta, sample["__key__"])
+    return StreamSample.of(*fields, clean=clean, tests=tests)
 
 
 def stream(

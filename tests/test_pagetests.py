@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -18,6 +20,7 @@ from gotdata.pagetests.make import altered
 from gotdata.pagetests.tables import html_tables, latex_tables, markdown_tables
 from gotdata.recipe import parse_recipe
 from gotdata.renderer import Job, Sample
+from gotdata.renderers.kit.katex import katex_errors
 from gotdata.seeding import derive_seed, make_rng
 from tests.helpers import run_cli
 
@@ -202,3 +205,61 @@ def test_render_writes_tests_members_from_the_cli(tmp_path):
         assert len(tests) == meta["tests"]["count"] == 4
         assert {t["type"] for t in tests} == {"present", "order"}
         assert all(run_test(t, sample[layout.TARGET].decode()) for t in tests)
+
+
+@pytest.fixture(scope="module")
+def tested_output(tmp_path_factory):
+    """A small output of composed pages with page tests, written by the CLI."""
+    out = tmp_path_factory.mktemp("tested") / "out"
+    args = ["render", "--renderer", "document", "--n", "4", "--workers", "0", "--no-progress"]
+    done = run_cli(*args, "--tests", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_olmocr_bench_export_runs_in_olmocrs_runner_and_our_targets_pass(tested_output, tmp_path):
+    pytest.importorskip("olmocr.bench.benchmark")
+    to = tmp_path / "bench"
+    done = run_cli("export", "olmocr-bench", str(tested_output), "--to", str(to), "--with-targets")
+    assert done.returncode == 0, done.stderr
+    assert "exported 4 pages" in done.stdout
+    pdfs = sorted((to / "pdfs" / "document").glob("*.pdf"))
+    assert len(pdfs) == 4 and all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    lines = [json.loads(line) for line in (to / "document.jsonl").read_text().splitlines()]
+    assert lines and all(t["pdf"].startswith("document/") and t["type"] != "math" for t in lines)
+    assert not any(t["type"] == "table" for t in lines)  # LaTeX tables: olmOCR reads none
+    math = to / "document_math.jsonl"
+    formulas = [json.loads(line)["math"] for line in math.read_text().splitlines()] if math.exists() else []
+    assert katex_errors(formulas) == [None] * len(formulas)  # olmOCR's loader can typeset each
+    # the runner typesets math tests in a browser it downloads itself: run it on the other tests
+    math.unlink(missing_ok=True)
+    bench = subprocess.run(
+        [sys.executable, "-m", "olmocr.bench.benchmark", "--dir", str(to)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bench.returncode == 0, bench.stderr[-2000:]
+    assert "Average Score: 100.0%" in bench.stdout, bench.stdout[-2000:]
+    assert "[FAIL]" not in bench.stdout
+
+
+def test_score_reads_predictions_and_scores_page_tests(tested_output, tmp_path):
+    predictions = tmp_path / "predictions"
+    predictions.mkdir()
+    samples = [s for shard in sorted(tested_output.glob("*.tar")) for s in layout.read_shard(str(shard))]
+    for number, sample in enumerate(samples):
+        target = sample[layout.TARGET].decode()
+        (predictions / f"{sample['__key__']}.md").write_text(target if number % 2 == 0 else "")
+    out = tmp_path / "score"
+    done = run_cli(
+        "score", "--predictions", str(predictions), "--data", str(tested_output), "--out", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    tests = json.loads((out / "summary.json").read_text())["page_tests"]
+    right = sum(len(layout.read_tests(s)) for s in samples[::2])
+    # right transcriptions pass every test; empty ones pass only the absences
+    absent_in_empty = sum(t["type"] == "absent" for s in samples[1::2] for t in layout.read_tests(s))
+    assert tests["overall"]["passed"] == right + absent_in_empty
+    assert tests["overall"]["tests"] == sum(len(layout.read_tests(s)) for s in samples)
+    assert "Page tests passed" in (out / "summary.md").read_text()

@@ -16,6 +16,7 @@ from gotdata.model import by_field, metrics, require_model_extra
 from gotdata.model.chat import prompt_text
 from gotdata.model.checkpoint import Loaded, load
 from gotdata.model.data import pixel_values
+from gotdata.pagetests.score import summarise_tests, test_counts
 
 BATCH_SIZE = 16
 
@@ -51,7 +52,7 @@ def generate_batch(loaded: Loaded, samples: list[tuple[list, str]], budgets: lis
 
 
 def score(
-    model_dir: str | Path,
+    model_dir: str | Path | None,
     data: list[str],
     out: Path,
     limit: int | None = None,
@@ -61,26 +62,36 @@ def score(
     loaded: Loaded | None = None,
     mode: str = "corrected",
     batch_size: int = BATCH_SIZE,
+    predictions: Path | None = None,
 ) -> dict:
-    """Score ``model_dir`` (or an already ``loaded`` model) on every sample of ``data`` (output
-    folders or shard patterns), at most ``limit`` samples in all; ``mode`` is ``corrected`` or
-    ``got`` (GOT-OCR2.0's published evaluation, see ``metrics``)."""
-    require_model_extra()
+    """Score ``model_dir`` (or an already ``loaded`` model, or the transcriptions in
+    ``predictions``) on every sample of ``data`` (output folders or shard patterns), at most
+    ``limit`` samples in all; ``mode`` is ``corrected`` or ``got`` (GOT-OCR2.0's published
+    evaluation, see ``metrics``). Samples with page tests are also scored on them."""
     from gotdata.streaming import stream
 
     if mode not in metrics.MODES:
         raise ValueError(f"--metrics {mode!r}: choose one of {', '.join(metrics.MODES)}")
+    samples = [s for source in data for s in stream(source)][:limit]
+    started = time.perf_counter()
+    if predictions is not None:
+        answers = read_predictions(predictions)
+        samples = [s for s in samples if s.key in answers]
+        if not samples:
+            raise ValueError(f"{predictions}: no prediction for any sample of {', '.join(data)}")
+        out.mkdir(parents=True, exist_ok=True)
+        rows = _rows(samples, [answers[s.key] for s in samples], mode)
+        return _write(out, rows, mode, None)
+    require_model_extra()
     loaded = loaded or load(model_dir)
     loaded.model.eval()
     out.mkdir(parents=True, exist_ok=True)
-    samples = [s for source in data for s in stream(source)][:limit]
     budgets = [max_new_tokens or _budget(loaded, s.target) for s in samples]
     # similar lengths share a batch, so short answers do not wait on long ones
     order = sorted(range(len(samples)), key=lambda i: budgets[i])
-    predictions: list[str] = [""] * len(samples)
+    generated: list[str] = [""] * len(samples)
     console = console or Console(stderr=True)
     columns = [TextColumn("scoring"), BarColumn(), MofNCompleteColumn()]
-    started = time.perf_counter()
     with Progress(*columns, console=console, disable=not progress) as bar:
         task = bar.add_task("score", total=len(samples))
         for first in range(0, len(order), batch_size):
@@ -89,9 +100,36 @@ def score(
                 loaded, [(samples[i].images, samples[i].prompt) for i in chosen], [budgets[i] for i in chosen]
             )
             for i, answer in zip(chosen, answers, strict=True):
-                predictions[i] = answer
+                generated[i] = answer
             bar.advance(task, len(chosen))
     seconds = time.perf_counter() - started
+    generation = {
+        "samples": len(samples),
+        "seconds": round(seconds, 2),
+        "samples_per_second": round(len(samples) / seconds, 2) if seconds else None,
+        "batch_size": batch_size,
+    }
+    return _write(out, _rows(samples, generated, mode), mode, generation)
+
+
+def read_predictions(path: Path) -> dict[str, str]:
+    """Transcriptions by sample key: a JSONL file of ``{"key", "prediction"}`` lines (as
+    predictions.jsonl of an earlier score), or a folder of ``<key>.md`` (or ``.txt``) files."""
+    if path.is_dir():
+        files = sorted([*path.glob("*.md"), *path.glob("*.txt")])
+        return {file.stem: file.read_text(encoding="utf-8") for file in files}
+    answers = {}
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                row = json.loads(line)
+                if not isinstance(row, dict) or "key" not in row or "prediction" not in row:
+                    raise ValueError(f"{path}:{number}: expected an object with key and prediction")
+                answers[str(row["key"])] = str(row["prediction"])
+    return answers
+
+
+def _rows(samples: list, predictions: list[str], mode: str) -> list[dict]:
     rows = [
         {
             "key": sample.key,
@@ -105,17 +143,23 @@ def score(
         }
         for sample, prediction in zip(samples, predictions, strict=True)
     ]
+    for row, sample in zip(rows, samples, strict=True):
+        if sample.tests:
+            row["page_tests"] = test_counts(sample.tests, row["prediction"])
     by_field.add_field_scores(rows)
+    return rows
+
+
+def _write(out: Path, rows: list[dict], mode: str, generation: dict | None) -> dict:
     with (out / "predictions.jsonl").open("w") as lines:
         lines.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     summary = summarise(rows)
     summary["metrics_mode"] = mode
-    summary["generation"] = {
-        "samples": len(samples),
-        "seconds": round(seconds, 2),
-        "samples_per_second": round(len(samples) / seconds, 2) if seconds else None,
-        "batch_size": batch_size,
-    }
+    if generation is not None:
+        summary["generation"] = generation
+    tests = summarise_tests(rows)
+    if tests:
+        summary["page_tests"] = tests
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     (out / "summary.md").write_text(markdown_table(summary))
     return summary
@@ -160,6 +204,13 @@ def markdown_table(summary: dict) -> str:
     text = f"Metrics mode: `{mode}`\n\n" + header + body
     if field_lines:
         text += "\nField measures (see the README for each):\n\n" + field_lines
+    tests = summary.get("page_tests")
+    if tests:
+        text += "\nPage tests passed (olmOCR-bench's measure):\n\n"
+        text += "| kind | passed | tests | rate |\n|---|---|---|---|\n"
+        text += "".join(
+            f"| {k} | {v['passed']} | {v['tests']} | {v['rate']:.3f} |\n" for k, v in tests.items()
+        )
     generation = summary.get("generation")
     if generation:
         text += (

@@ -65,8 +65,8 @@ def grid(rows: list[list[Cell]], placeholders: bool = False) -> Table:
     return Table([line + [""] * (width - len(line)) for line in out])
 
 
-def tables_in(content: str, markdown: bool = True) -> list[Table]:
-    found = latex_tables(content) + html_tables(content)
+def tables_in(content: str, markdown: bool = True, latex: bool = True) -> list[Table]:
+    found = (latex_tables(content) if latex else []) + html_tables(content)
     if markdown:
         found += markdown_tables(content)
     return [t for t in found if t.rows and t.columns]

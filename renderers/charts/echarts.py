@@ -11,18 +11,16 @@ import html
 import json
 import os
 import re
-import shutil
-import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from gotdata.renderer import RendererUnavailable
 from gotdata.renderers.charts.spec import ChartSpec, labels_fit, parse_value
 from gotdata.renderers.kit import child
 from gotdata.renderers.kit.jsonlines import JsonLinesProcess
+from gotdata.renderers.kit.node import require_package
 
 THEMES = [
     "",  # ECharts' own default; themes whose titles are pale on white are left out
@@ -64,13 +62,6 @@ ECHARTS_VERSION = "6.1.0"
 # die, and the sample is rejected like a hang. If a later Node reserves more (V8's sandbox cage does),
 # switch to RLIMIT_DATA, which counts memory in use rather than address space reserved.
 MEMORY_LIMIT = 4 * 1024**3
-
-
-def node_modules_dir() -> Path:
-    """Where the ECharts npm package lives: $GOTDATA_NODE_MODULES, else ``<venv>/node/node_modules``
-    (where ``make setup`` installs it)."""
-    configured = os.environ.get("GOTDATA_NODE_MODULES")
-    return Path(configured) if configured else Path(sys.prefix) / "node" / "node_modules"
 
 
 def choose_style(rng: np.random.Generator, spec: ChartSpec, fonts: list[str]) -> dict:
@@ -309,19 +300,9 @@ def missing_texts(svg: str, wanted: list[str]) -> list[str]:
 
 def require_echarts() -> tuple[str, Path]:
     """The node binary and the node_modules folder holding ECharts."""
-    node = shutil.which("node")
-    modules = node_modules_dir()
-    if node is None:
-        raise RendererUnavailable(
-            "node (Node.js) not found: the pyecharts backend renders with ECharts in Node.js"
-        )
-    if not (modules / "echarts" / "package.json").exists():
-        raise RendererUnavailable(
-            f"ECharts not found in {modules}: run `make setup`, or "
-            f"`npm install --prefix {modules.parent} echarts@{ECHARTS_VERSION}` "
-            "(or point GOTDATA_NODE_MODULES at a node_modules folder holding echarts)"
-        )
-    return node, modules
+    return require_package(
+        "echarts", ECHARTS_VERSION, "the pyecharts backend renders with ECharts in Node.js"
+    )
 
 
 def _limit_memory() -> None:  # runs in the child before exec
