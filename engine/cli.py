@@ -24,15 +24,23 @@ from gotdata.run import OutputConflict, OutputFull, OutputUnreachable, RunOption
 from gotdata.shard_task import RunawayRejects, ShardFailed
 from gotdata.sinks import StoreUnreachable, is_url
 
+TURN = {"op": "turn", "p": 0.75}  # 1, 2 or 3 quarter turns each as likely as none
+
 
 def _augment_from_args(args: argparse.Namespace) -> dict | None:
+    if args.rotation_target and not args.turn:
+        raise RecipeError("command line", [("--rotation-target", "needs --turn")])
     if args.augment is None:
         if args.augment_prob is not None or args.keep_clean:
             raise RecipeError(
                 "command line", [("--augment", "--augment-prob and --keep-clean need --augment")]
             )
-        return None
-    spec = {"profile": args.augment, "keep_clean": args.keep_clean}
+        if not args.turn:
+            return None
+    spec: dict = {"profile": args.augment, "keep_clean": args.keep_clean}
+    if args.turn:
+        spec["ops"] = [TURN]
+        spec["target"] = "rotation" if args.rotation_target else "markup"
     return spec if args.augment_prob is None else spec | {"prob": args.augment_prob}
 
 
@@ -70,13 +78,14 @@ def _recipe_from_args(args: argparse.Namespace):
                 ],
             )
         recipe = load_recipe(args.recipe)
-        if overrides or args.prefix or augment or tests:
+        if overrides or args.prefix or augment or tests or args.multicrop:
             data = recipe.model_dump(mode="json") | overrides
             if args.prefix:
                 data["output"]["prefix"] = args.prefix
             for component in data["components"]:
                 component.update({"augment": augment} if augment else {})
                 component.update({"tests": tests} if tests else {})
+                component.update({"multicrop": {"direction": args.multicrop}} if args.multicrop else {})
             recipe = parse_recipe(data, f"{args.recipe} (with command-line overrides)")
         return recipe
     if not args.renderer:
@@ -86,6 +95,8 @@ def _recipe_from_args(args: argparse.Namespace):
         component["augment"] = augment
     if tests:
         component["tests"] = tests
+    if args.multicrop:
+        component["multicrop"] = {"direction": args.multicrop}
     data = {"components": [component], "output": {"prefix": args.prefix} if args.prefix else {}} | overrides
     data.setdefault("n", "1000")
     try:

@@ -104,6 +104,21 @@ def _render_command(sub) -> None:
     )
     p.add_argument("--keep-clean", action="store_true", help="with --augment: also store <key>.clean.png")
     p.add_argument(
+        "--turn",
+        action="store_true",
+        help="turn pages by 90, 180 or 270 degrees (each a quarter of samples; the rest stay upright)",
+    )
+    p.add_argument(
+        "--rotation-target", action="store_true", help="with --turn: the target is the angle (0/90/180/270)"
+    )
+    p.add_argument(
+        "--multicrop",
+        nargs="?",
+        const="any",
+        choices=["horizontal", "vertical", "any"],
+        help="stitch each sample's 2-4 pages into one image (GOT's multi-crop prompt)",
+    )
+    p.add_argument(
         "--tests",
         nargs="?",
         const=",".join(KINDS),

@@ -25,6 +25,7 @@ from pydantic import (
 from gotdata import registry
 from gotdata.augment.spec import AugmentSpec
 from gotdata.corpus import CorpusError, resolve_paths
+from gotdata.multicrop import MulticropSpec
 from gotdata.pagetests.spec import TestsSpec
 from gotdata.quantities import parse_count
 from gotdata.untrusted import CONFIG_BYTES, UntrustedInput, load_yaml_file, short_repr
@@ -46,7 +47,7 @@ def _count(value: Any) -> Any:
 HumanCount = Annotated[int, BeforeValidator(_count)]
 
 
-ADDED_FIELDS = ("tests",)  # component fields newer than the first outputs
+ADDED_FIELDS = ("tests", "multicrop")  # component fields newer than the first outputs
 
 
 class Component(BaseModel):
@@ -60,13 +61,14 @@ class Component(BaseModel):
     count: HumanCount | None = Field(None, gt=0)
     augment: AugmentSpec | None = Field(None, description="augmentation profile or operations")
     tests: TestsSpec | None = Field(None, description="page tests (olmOCR-bench JSONL) per sample")
+    multicrop: MulticropSpec | None = Field(None, description="stitch each sample's pages into one image")
 
     @field_validator("corpus", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
-    @field_validator("tests", mode="before")
+    @field_validator("tests", "multicrop", mode="before")
     @classmethod
     def _switch(cls, value: Any) -> Any:
         return {} if value is True else None if value is False else value
@@ -191,6 +193,8 @@ class Recipe(BaseModel):
             for name in ADDED_FIELDS:  # outputs made before them keep their identity
                 if component.get(name) is None:
                     component.pop(name, None)
+            if (component.get("augment") or {}).get("target") == "markup":
+                del component["augment"]["target"]
         body["renderer_versions"] = renderer_versions
         text = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

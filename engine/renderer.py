@@ -21,6 +21,8 @@ from gotdata.corpus import Corpus, CorpusItem
 PROMPT_PLAIN = "OCR: "
 PROMPT_FORMAT = "OCR with format: "
 PROMPT_MULTIPAGE = "OCR with format across multi pages: "
+PROMPT_MULTICROP = "OCR with format upon the patch reference: "
+PROMPT_ROTATION = "Page rotation in degrees: "  # the target is 0, 90, 180 or 270
 
 
 class RendererParams(BaseModel):

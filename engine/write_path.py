@@ -1,4 +1,5 @@
-"""The write path of one sample: render, check, augment, encode, record (and page tests).
+"""The write path of one sample: render, check, stitch (multi-crop), augment, encode, record, and
+page tests.
 
 Each stage is a function with one job; ``sample_record`` composes them, and ``render_stage`` renders
 the batch they start from. A stage either passes its sample on or ends it with rejection reasons,
@@ -8,7 +9,7 @@ which the shard task counts and answers with the index's next attempt.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PIL import Image
@@ -18,9 +19,10 @@ from gotdata.augment import Augmented, augment_sample
 from gotdata.checks import check_sample
 from gotdata.encode import encode_image, encode_json, flatten
 from gotdata.memory import memory_cap
+from gotdata.multicrop import stitch
 from gotdata.recipe import Component, Recipe
-from gotdata.renderer import Job, Rejection, Renderer, Sample
-from gotdata.seeding import augment_seed, make_rng, tests_seed
+from gotdata.renderer import PROMPT_ROTATION, Job, Rejection, Renderer, Sample
+from gotdata.seeding import augment_seed, derive_seed, make_rng, tests_seed
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,31 @@ def check_stage(outcome: Sample | Rejection) -> Sample | Rejection:
     return Rejection(reason) if reason else outcome
 
 
+# -- stitch --------------------------------------------------------------------------------------
+def stitch_stage(recipe: Recipe, draw: Draw, sample: Sample) -> Sample | Rejection:
+    """A multi-crop component's pages as one image; other components' samples as they are."""
+    spec = draw.component.multicrop
+    if spec is None:
+        return sample
+    seed = derive_seed("multicrop", recipe.seed, draw.component.name, draw.index, draw.attempt)
+    return stitch(sample, spec, make_rng(seed))
+
+
 # -- augment -------------------------------------------------------------------------------------
 def augment_stage(recipe: Recipe, draw: Draw, sample: Sample) -> tuple[Augmented | None, list[str]]:
-    """(the augmented sample, or None when every try failed; the reasons of the failed tries)."""
+    """(the augmented sample, or None when every try failed; the reasons of the failed tries).
+    With ``target: rotation`` the sample's target becomes the angle its page was turned by."""
     spec = draw.component.augment
     assert spec is not None
     seed = augment_seed(recipe.seed, draw.component.name, draw.index, draw.attempt)
-    return augment_sample(sample, spec, seed)
+    augmented, reasons = augment_sample(sample, spec, seed)
+    if augmented is None or spec.target != "rotation":
+        return augmented, reasons
+    rotation = augmented.record["rotation"]
+    if isinstance(rotation, list):  # pages turned apart: no one answer
+        return None, [*reasons, "rotation_pages"]
+    augmented.sample = replace(augmented.sample, target=str(rotation), prompt=PROMPT_ROTATION)
+    return augmented, reasons
 
 
 # -- encode --------------------------------------------------------------------------------------
@@ -168,6 +188,8 @@ def sample_record(
     """(the sample's fields as a shard stores them, or None when it is rejected; every rejection
     reason to count, the failed augmentation tries included)."""
     checked = check_stage(outcome)
+    if not isinstance(checked, Rejection):
+        checked = stitch_stage(recipe, draw, checked)
     if isinstance(checked, Rejection):
         return None, [checked.reason]
     sample, augmented, failed_tries = checked, None, []
@@ -179,6 +201,8 @@ def sample_record(
     keep_clean = augmented is not None and draw.component.augment.keep_clean  # type: ignore[union-attr]
     encoded = encode_stage(recipe, sample.images, augmented.clean if keep_clean else [])
     meta = record_stage(renderer, draw, sample, encoded, augmented)
+    if draw.component.augment is not None and draw.component.augment.target == "rotation":
+        meta["format"] = "rotation"
     tests = tests_stage(recipe, draw, sample.target, meta)
     fields = layout.sample_fields(
         draw.index,

@@ -71,6 +71,9 @@ class AugmentSpec(BaseModel):
     ops: tuple[OpSpec, ...] = ()
     prob: float = Field(1.0, ge=0, le=1, description="share of samples augmented")
     keep_clean: bool = Field(False, description="also store the unaugmented image as <key>.clean.png")
+    target: Literal["markup", "rotation"] = Field(
+        "markup", description="rotation: the target is the page's quarter-turn angle (0, 90, 180 or 270)"
+    )
 
     @model_validator(mode="after")
     def _something(self) -> AugmentSpec:
@@ -80,7 +83,14 @@ class AugmentSpec(BaseModel):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated and self.profile is not None:
             raise ValueError(f"with a profile, each operation may be retuned once: {repeated}")
+        if self.target == "rotation" and not self.turns:
+            raise ValueError("target: rotation needs a turn operation in ops")
         return self
+
+    @property
+    def turns(self) -> bool:
+        """Whether pages may be turned by quarter turns (the record then says by how much)."""
+        return any(step.op == "turn" for step in self.ops)
 
     def steps(self) -> list[Step]:
         steps = [

@@ -69,6 +69,8 @@ def _augment_once(sample: Sample, spec: AugmentSpec, steps: list[Step], seed: in
     record: dict[str, Any] = {"profile": spec.profile, "seed": seed, "try": attempt}
     if rng.random() >= spec.prob or not steps:
         record["ops"] = []
+        if spec.turns:
+            record["rotation"] = 0
         return Augmented(replace(sample, images=clean), clean, record)
     images, applied, warps = [], [], []
     tracked: dict[str, TrackedBox] = {}
@@ -83,6 +85,9 @@ def _augment_once(sample: Sample, spec: AugmentSpec, steps: list[Step], seed: in
         if number == 0:
             warps = image_warps
     record["ops"] = applied[0] if len(applied) == 1 else applied
+    if spec.turns:  # clockwise degrees, per image where there are several
+        turned = [sum(90 * op["quarters"] for op in ops if op["op"] == "turn") % 360 for ops in applied]
+        record["rotation"] = turned[0] if len(turned) == 1 else turned
     return Augmented(_with_boxes(sample, images, tracked), clean, record, warps)
 
 
