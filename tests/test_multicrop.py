@@ -129,3 +129,21 @@ def test_rotation_target_needs_a_turn_and_old_recipes_keep_their_fingerprint():
             },
             "t",
         )
+
+
+def test_the_trainer_outputs_example_and_readme_snippets_parse():
+    import yaml
+
+    root = __import__("pathlib").Path(__file__).parent.parent
+    path = root / "examples" / "trainer-outputs.yaml"
+    recipe = parse_recipe(yaml.safe_load(path.read_text()), path.name, path.parent)
+    by_name = {c.name: c for c in recipe.components}
+    assert by_name["tested-pages"].tests is not None and by_name["multicrop"].multicrop is not None
+    assert by_name["page-orientation"].augment.target == "rotation"
+    chapter = (root / "README.md").read_text().split("## Page tests, benchmark formats")[1].split("\n## ")[0]
+    snippets = [block.split("```")[0] for block in chapter.split("```yaml\n")[1:]]
+    assert len(snippets) == 3
+    for snippet in snippets:
+        loaded = yaml.safe_load(snippet)
+        components = loaded["components"] if isinstance(loaded, dict) else loaded
+        parse_recipe({"n": 3, "components": components}, "README")
