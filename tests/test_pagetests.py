@@ -263,3 +263,13 @@ def test_score_reads_predictions_and_scores_page_tests(tested_output, tmp_path):
     assert tests["overall"]["passed"] == right + absent_in_empty
     assert tests["overall"]["tests"] == sum(len(layout.read_tests(s)) for s in samples)
     assert "Page tests passed" in (out / "summary.md").read_text()
+
+
+def test_pdf_pages_get_presence_tests_only():
+    pages = _pages("pdf", {"kind": "page"}, 8)
+    kinds = Counter()
+    for page in pages:
+        made = make_tests(page.target, {"format": "text"}, EVERY, make_rng(3), "k")
+        kinds.update(t["type"] for t in made.tests)
+        assert all(run_test(t, page.target) for t in made.tests)
+    assert set(kinds) == {"present"} and kinds["present"] >= 8

@@ -52,6 +52,8 @@ def make_tests(
     target: str, meta: dict[str, Any], spec: TestsSpec, rng: np.random.Generator, key: str
 ) -> TestsMade:
     blocks, left_out = page_blocks(target, meta)
+    # a plain-text target without annotations (a PDF's text layer) fixes no reading order
+    ordered = "block_boxes" in meta or meta.get("format") != "text"
     makers = {
         "present": _present,
         "absent": _absent,
@@ -61,7 +63,7 @@ def make_tests(
     }
     pools = {}
     for kind in spec.kinds:
-        pool = list(makers[kind](target, blocks, left_out))
+        pool = list(makers[kind](target, blocks, left_out)) if ordered or kind != "order" else []
         pools[kind] = [pool[i] for i in rng.permutation(len(pool))]
     made = TestsMade()
     while len(made.tests) < spec.per_page and any(pools.values()):
