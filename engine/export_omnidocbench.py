@@ -18,7 +18,8 @@ An entry::
                "source": {"sample": key, "page": page, "blocks": [...]}}}
 
 A region: ``category_type``; ``poly`` [x1, y1, x2, y1, x2, y2, x1, y2] in pixels of the image
-(corners from the top left, clockwise); ``ignore`` false; ``order``; ``anno_id`` (its index in
+(corners from the top left, clockwise; clipped to the image, a region with nothing left inside
+it dropped); ``ignore`` false; ``order``; ``anno_id`` (its index in
 layout_dets); ``attribute`` {} and ``line_with_spans`` []; and its content: ``text`` (text
 categories), ``latex`` "$$\\n<tex>\\n$$" (equation_isolated), ``html`` and ``latex`` (table:
 the scorer compares a LaTeX table with ``latex``, an HTML one with ``html``), none (figure).
@@ -34,15 +35,17 @@ Text is the block's span of the target with our markup taken off: ``\\section*{X
 items one per line without ``\\item``; a note without its ``[^n]:``, a note mark ``[^n]`` in the
 text -> ``$^{n}$``; inline math ``\\(x\\)`` -> ``$x$``, as OmniDocBench writes it. The title block
 ``\\title{X}\\n\\n\\author{Y}`` becomes a title region (X) and a text_block (Y), each boxed by its own
-lines, as OmniDocBench annotates authors; page furniture left out of the target keeps the
+lines, as OmniDocBench annotates authors (one title region "X\\nY" where its lines do not tell
+them apart); page furniture left out of the target keeps the
 ``text`` the page shows. A LaTeX tabular becomes ``<table>`` of ``<tr>``/``<td>``, with colspan
 and rowspan for ``\\multicolumn`` and ``\\multirow``.
 
 Our block has one box per page; OmniDocBench's regions sit in one column of one page. A text
 block whose lines run on in another column or page is cut there, by its lines (line_boxes): each
 piece gets its lines' box and its part of the text (found by aligning the lines' text with the
-block's), and pieces on one page are linked as "truncated", which the scorer reads back as one
-paragraph. A table continued on the next page is already one tabular per page in the target.
+block's, and cut between words), the pieces joined giving the text back exactly; pieces on one
+page are linked as "truncated", which the scorer joins back into one paragraph. A table continued
+on the next page is already one tabular per page in the target.
 
 Orders count from 1 in reading order over the regions of a page; page_footnote, header, footer
 and page_number have none (null), as OmniDocBench leaves them out of the reading order. (The
@@ -63,7 +66,7 @@ from rapidfuzz.distance import Levenshtein
 
 from gotdata import layout
 from gotdata.export import _replace_atomically, _samples
-from gotdata.pagetests import tables as latex_tables
+from gotdata.pagetests import tables
 
 # block category (as the document renderer writes it) -> OmniDocBench category_type
 CATEGORIES = {
@@ -199,7 +202,16 @@ def page_entries(
     return entries
 
 
-def _entry(key, page, regions, page_no, name, width, height, attribute) -> dict[str, Any]:
+def _entry(
+    key: str,
+    page: int,
+    regions: list[_Region],
+    page_no: int,
+    name: str,
+    width: int,
+    height: int,
+    attribute: dict[str, Any],
+) -> dict[str, Any]:
     dets, relation, order = [], [], 0
     for anno_id, region in enumerate(regions):
         x1, y1, x2, y2 = region.box
@@ -325,7 +337,7 @@ def _pieces(entries, lines, text, parts, region, split_title: bool) -> list[_Reg
         page = run[0].page
         alone = sum(r[0].page == page for r in runs) == 1
         box = boxes[page] if alone else _union(line.box for line in run)
-        piece = text[cuts[number] : cuts[number + 1]].strip()
+        piece = text[cuts[number] : cuts[number + 1]]
         if split_title and len(runs) == 1:
             title_end = len(parts[0][1])
             top = [line for line, start in zip(run, starts, strict=True) if start < title_end]
@@ -388,18 +400,24 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def _snap(text: str, cut: int) -> int:
-    """``cut`` moved out of inline math and, in Latin text, to the nearest space."""
+    """``cut`` moved to the start of the inline math or Latin word it falls in (a line that
+    starts inside a hyphenated word shows its end), or past the spaces it falls on: the pieces
+    joined give the block's text back exactly."""
     for math in _MATH.finditer(text):
         if math.start() < cut < math.end():
-            cut = math.start() if cut - math.start() <= math.end() - cut else math.end()
-    if cut <= 0 or cut >= len(text) or text[cut - 1].isspace() or text[cut].isspace():
+            cut = math.start()
+    while 0 < cut < len(text) and text[cut].isspace():
+        cut += 1
+    if cut <= 0 or cut >= len(text) or text[cut - 1].isspace() or _CJK.match(text[cut - 1]):
         return cut
-    if _CJK.match(text[cut - 1]) or _CJK.match(text[cut]):
-        return cut
-    spaces = [
-        i for i in range(max(0, cut - SNAP_CHARS), min(len(text), cut + SNAP_CHARS)) if text[i].isspace()
-    ]
-    return min(spaces, key=lambda i: abs(i - cut)) if spaces else cut
+    start = cut
+    while (
+        start > 0
+        and cut - start < SNAP_CHARS
+        and not (text[start - 1].isspace() or _CJK.match(text[start - 1]))
+    ):
+        start -= 1
+    return start if start == 0 or text[start - 1].isspace() or _CJK.match(text[start - 1]) else cut
 
 
 # -- markup ----------------------------------------------------------------------------------------
@@ -414,7 +432,7 @@ def _argument(markup: str, command: str) -> str | None:
     at = markup.find(f"\\{command}{{")
     if at < 0:
         return None
-    inside, _ = latex_tables._group(markup, at + len(command) + 1)
+    inside, _ = tables.brace_group(markup, at + len(command) + 1)
     return inside
 
 
@@ -426,7 +444,7 @@ def plain_text(category: str, markup: str) -> list[tuple[str, str]]:
         author = _argument(markup, "author")
         return [("title", title)] + ([("author", _inline(author))] if author is not None else [])
     if category == "heading" and _COMMAND.match(markup):
-        inside, _ = latex_tables._group(markup, markup.index("{"))
+        inside, _ = tables.brace_group(markup, markup.index("{"))
         return [(category, _inline(inside))]
     if category == "list":
         items = []
@@ -467,19 +485,10 @@ def _display_math(markup: str) -> str:
     return text
 
 
-def tabular_rows(tabular: str) -> list[list[latex_tables.Cell]]:
-    """The rows of a LaTeX tabular as written: spanning cells with their spans, and the empty
-    placeholders LaTeX wants under a cell spanning rows."""
-    match = latex_tables._TABULAR.search(re.sub(r"(?<!\\)%[^\n]*", "", tabular))  # comments out
-    if match is None:
-        return []
-    body = match.group(2)
-    if body.startswith("{"):  # the column specification
-        _, after = latex_tables._group(body, 0)
-        body = body[after:]
-    body = latex_tables._PARTIAL_RULES.sub("", latex_tables._RULES.sub("", body))
-    rows = [row for row in latex_tables._ROW_END.split(body) if row.strip()]
-    return [[latex_tables._latex_cell(cell) for cell in latex_tables._split_cells(row)] for row in rows]
+def tabular_rows(tabular: str) -> list[list[tables.Cell]]:
+    """The rows of a LaTeX tabular as written (see ``tables.latex_rows``)."""
+    found = tables.latex_rows(tabular)
+    return found[0] if found else []
 
 
 def tabular_html(tabular: str) -> str:

@@ -77,9 +77,10 @@ _TABULAR = re.compile(r"\\begin\{(tabular\*?|longtable)\}(.*?)\\end\{\1\}", re.D
 _RULES = re.compile(r"\\(?:hline|toprule|midrule|bottomrule|endhead|endfirsthead|endfoot|endlastfoot)\b")
 _PARTIAL_RULES = re.compile(r"\\(?:cline|cmidrule)(?:\([^)]*\))?\{[^}]*\}")
 _ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 
 
-def _group(text: str, at: int) -> tuple[str, int]:
+def brace_group(text: str, at: int) -> tuple[str, int]:
     """The brace group opening at ``text[at]`` (its inside) and the index after it."""
     depth = 0
     for i in range(at, len(text)):
@@ -96,7 +97,7 @@ def _skip_groups(text: str, count: int) -> str:
     at = 0
     for _ in range(count):
         at = text.index("{", at)
-        _, at = _group(text, at)
+        _, at = brace_group(text, at)
     return text[at:]
 
 
@@ -107,7 +108,7 @@ def _latex_cell(raw: str) -> Cell:
         if match:
             span = int(match.group(1))
             rest = _skip_groups(text, 2)  # the span and the column or width argument
-            inner, _ = _group(rest, rest.index("{")) if "{" in rest else (rest, 0)
+            inner, _ = brace_group(rest, rest.index("{")) if "{" in rest else (rest, 0)
             if command == "multicolumn":
                 colspan = span
             else:
@@ -132,18 +133,23 @@ def _split_cells(row: str) -> list[str]:
     return [*cells, row[start:]]
 
 
-def latex_tables(content: str) -> list[Table]:
-    tables = []
-    for match in _TABULAR.finditer(content):
+def latex_rows(content: str) -> list[list[list[Cell]]]:
+    """Each LaTeX table's rows as written: spanning cells with their spans, and the empty
+    placeholders LaTeX wants under a cell spanning rows (comments taken out)."""
+    found = []
+    for match in _TABULAR.finditer(_COMMENT.sub("", content)):
         body = match.group(2)
         if body.startswith("{"):  # the column specification
-            _, after = _group(body, 0)
+            _, after = brace_group(body, 0)
             body = body[after:]
         body = _PARTIAL_RULES.sub("", _RULES.sub("", body))
         rows = [r for r in _ROW_END.split(body) if r.strip()]
-        cells = [[_latex_cell(cell) for cell in _split_cells(row)] for row in rows]
-        tables.append(grid(cells, placeholders=True))
-    return tables
+        found.append([[_latex_cell(cell) for cell in _split_cells(row)] for row in rows])
+    return found
+
+
+def latex_tables(content: str) -> list[Table]:
+    return [grid(rows, placeholders=True) for rows in latex_rows(content)]
 
 
 # -- HTML ------------------------------------------------------------------------------------------
