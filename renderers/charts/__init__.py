@@ -21,6 +21,7 @@ from gotdata.renderers.charts.generate import choose_kind, make_spec
 from gotdata.renderers.charts.spec import KINDS, ChartSpec
 from gotdata.renderers.charts.text import ChartText, builtin_text, user_text
 from gotdata.renderers.kit.glyphs import CJK_FALLBACK, advance_widths, font_file, installed, missing_glyphs
+from gotdata.renderers.kit.node import node_modules_dir
 from gotdata.renderers.kit.svgraster import SvgRasterizer
 
 LATIN_FONTS = ["DejaVu Sans", "DejaVu Serif", "Latin Modern Sans", "Latin Modern Roman", "Noto Sans CJK SC"]
@@ -55,7 +56,7 @@ class ChartRenderer(Renderer):
     @classmethod
     def dependency_versions(cls) -> dict[str, str]:
         versions = {name: metadata.version(name) for name in ("matplotlib", "pyecharts", "resvg")}
-        package = echarts.node_modules_dir() / "echarts" / "package.json"
+        package = node_modules_dir() / "echarts" / "package.json"
         if package.exists():
             import json
 

@@ -301,7 +301,7 @@ def missing_texts(svg: str, wanted: list[str]) -> list[str]:
 def require_echarts() -> tuple[str, Path]:
     """The node binary and the node_modules folder holding ECharts."""
     return require_package(
-        "echarts", ECHARTS_VERSION, "the pyecharts backend renders with ECharts in Node.js"
+        "echarts", ECHARTS_VERSION, "the pyecharts backend renders with ECharts in Node.js", "ECharts"
     )
 
 

@@ -19,7 +19,7 @@ def katex_errors(formulas: list[str], timeout: float = 120) -> list[str | None]:
     One Node.js process checks them all, under a time limit and a memory cap."""
     if not formulas:
         return []
-    node, modules = require_package("katex", KATEX_VERSION, "KaTeX checks formulas in Node.js")
+    node, modules = require_package("katex", KATEX_VERSION, "KaTeX checks formulas in Node.js", "KaTeX")
     script = resources.files("gotdata.renderers.kit").joinpath("katex_check.cjs")
     with resources.as_file(script) as path:
         done = subprocess.run(

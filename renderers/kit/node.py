@@ -16,16 +16,16 @@ def node_modules_dir() -> Path:
     return Path(configured) if configured else Path(sys.prefix) / "node" / "node_modules"
 
 
-def require_package(package: str, version: str, purpose: str) -> tuple[str, Path]:
-    """The node binary and the node_modules folder holding ``package``; RendererUnavailable, with
-    the command that installs them, when either is missing."""
+def require_package(package: str, version: str, purpose: str, label: str = "") -> tuple[str, Path]:
+    """The node binary and the node_modules folder holding ``package`` (``label``: its name in
+    messages); RendererUnavailable, with the command that installs them, when either is missing."""
     node = shutil.which("node")
     modules = node_modules_dir()
     if node is None:
         raise RendererUnavailable(f"node (Node.js) not found: {purpose}")
     if not (modules / package / "package.json").exists():
         raise RendererUnavailable(
-            f"{package} not found in {modules}: run `make setup`, or "
+            f"{label or package} not found in {modules}: run `make setup`, or "
             f"`npm install --prefix {modules.parent} {package}@{version}` "
             f"(or point GOTDATA_NODE_MODULES at a node_modules folder holding {package})"
         )
