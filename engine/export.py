@@ -130,13 +130,28 @@ def _write_images(sample: dict, images_dir: Path) -> str:
     return f"images/{key}"
 
 
+def write_pages(sample: dict, images_dir: Path) -> list[tuple[str, tuple[int, int]]]:
+    """Write a sample's page images as stored (``<key>.<ext>``; several: ``<key>.<page>.<ext>``);
+    return each one's file name and size."""
+    from PIL import Image
+
+    key, image_keys = sample["__key__"], layout.image_fields(sample)
+    written = []
+    for page, image_key in enumerate(image_keys):
+        extension = image_key.rsplit(".", 1)[-1]
+        name = f"{key}.{extension}" if len(image_keys) == 1 else f"{key}.{page}.{extension}"
+        data = sample[image_key]
+        (images_dir / name).write_bytes(data)
+        written.append((name, Image.open(BytesIO(data)).size))  # reads the header only
+    return written
+
+
 def export_coco(out_dir: str | Path, to: str | Path, progress: bool = True) -> CocoCounts:
     """Write annotations.json (COCO, DocLayNet classes) and page images under ``to``.
 
     Samples without ``block_boxes`` are skipped, as are boxes of zero or negative size; an unknown
     block category or a box on a page the sample lacks is a ValueError naming the sample.
     """
-    from PIL import Image
 
     to = Path(to)
     (to / "images").mkdir(parents=True, exist_ok=True)
@@ -150,14 +165,8 @@ def export_coco(out_dir: str | Path, to: str | Path, progress: bool = True) -> C
         if blocks is None:
             skipped_samples += 1
             continue
-        image_keys = layout.image_fields(sample)
         image_ids = []
-        for page, image_key in enumerate(image_keys):
-            extension = image_key.rsplit(".", 1)[-1]
-            name = f"{key}.{extension}" if len(image_keys) == 1 else f"{key}.{page}.{extension}"
-            data = sample[image_key]
-            width, height = Image.open(BytesIO(data)).size  # reads the header only
-            (to / "images" / name).write_bytes(data)
+        for name, (width, height) in write_pages(sample, to / "images"):
             image_ids.append(len(images) + 1)
             images.append(
                 {"id": image_ids[-1], "file_name": f"images/{name}", "width": width, "height": height}

@@ -5,7 +5,9 @@ the page was rendered); DIR/<component>.jsonl its tests, with ``pdf`` made relat
 tests go to DIR/<component>_math.jsonl, because olmOCR's loader typesets every formula with KaTeX
 and stops at the first it cannot: those KaTeX refuses are left out here (counted). olmOCR's table
 tests read Markdown and HTML tables only, so the table tests of a page whose tables are LaTeX
-(Mathpix targets) are left out too (counted; ``gotdata score`` reads all three). Only samples
+(Mathpix targets) are left out too (counted; ``gotdata score`` reads all three). Each page also
+gets the runner's baseline test (output not blank, not repeating), written here because the one
+the runner adds by itself fails any page with Chinese or Japanese characters. Only samples
 with tests and one image are exported (olmOCR's unit is the page). With ``targets``, our own
 targets are written as a candidate, DIR/gotdata_targets/<component>/<key>_pg1_repeat1.md, to see
 the runner score them. Run the benchmark with ``python -m olmocr.bench.benchmark --dir DIR``.
@@ -14,6 +16,7 @@ the runner score them. Run the benchmark with ``python -m olmocr.bench.benchmark
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -48,6 +51,24 @@ def page_pdf(image: bytes, dpi: float) -> bytes:
         return pdf.tobytes(garbage=3, deflate=True, no_new_id=True)
 
 
+_DISALLOWED = re.compile(r"[\u4e00-\u9fff\u3040-\u30ff]")  # what the baseline test refuses by default
+
+
+def _baseline(pdf: str, key: str, target: str) -> dict[str, Any]:
+    """The page's baseline test; the check of CJK characters only where the page has none."""
+    return {
+        "pdf": pdf,
+        "page": 1,
+        "id": f"{key}_baseline",
+        "type": "baseline",
+        "max_diffs": 0,
+        "checked": None,
+        "url": None,
+        "max_repeats": 30,
+        "check_disallowed_characters": not _DISALLOWED.search(target),
+    }
+
+
 def export_olmocr_bench(
     out_dir: str | Path, to: str | Path, progress: bool = True, targets: bool = False
 ) -> BenchCounts:
@@ -78,6 +99,9 @@ def export_olmocr_bench(
             tables_left_out += sum(t["type"] == "table" for t in own)
             own = [t for t in own if t["type"] != "table"]
         tests[component] += [test | {"pdf": f"{component}/{key}.pdf"} for test in own]
+        tests[component].append(
+            _baseline(f"{component}/{key}.pdf", key, sample[layout.TARGET].decode("utf-8"))
+        )
         pages += 1
     math = [t for group in tests.values() for t in group if t["type"] == "math"]
     refused = {id(t) for t, error in zip(math, katex_errors([t["math"] for t in math]), strict=True) if error}

@@ -58,15 +58,14 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
 from gotdata import layout
-from gotdata.export import _replace_atomically, _samples
-from gotdata.pagetests import tables
+from gotdata.export import _replace_atomically, _samples, write_pages
+from gotdata.tabular import argument, parse_tabular
 
 # block category (as the document renderer writes it) -> OmniDocBench category_type
 CATEGORIES = {
@@ -122,7 +121,6 @@ def export_omnidocbench(out_dir: str | Path, to: str | Path, progress: bool = Tr
     An unknown block category, or a block on a page the sample lacks, is a ValueError naming the
     sample.
     """
-    from PIL import Image
 
     to = Path(to)
     (to / "images").mkdir(parents=True, exist_ok=True)
@@ -135,14 +133,7 @@ def export_omnidocbench(out_dir: str | Path, to: str | Path, progress: bool = Tr
             if not _is_page_sample(target, meta):
                 skipped += 1
                 continue
-            image_keys = layout.image_fields(sample)
-            images = []
-            for page, image_key in enumerate(image_keys):
-                extension = image_key.rsplit(".", 1)[-1]
-                name = f"{key}.{extension}" if len(image_keys) == 1 else f"{key}.{page}.{extension}"
-                data = sample[image_key]
-                images.append((name, Image.open(BytesIO(data)).size))  # reads the header only
-                (to / "images" / name).write_bytes(data)
+            images = write_pages(sample, to / "images")
             for entry in page_entries(key, target, meta, images, first_page_no=pages):
                 handle.write((",\n" if pages else "") + json.dumps(entry, ensure_ascii=False))
                 pages += 1
@@ -432,8 +423,7 @@ def _argument(markup: str, command: str) -> str | None:
     at = markup.find(f"\\{command}{{")
     if at < 0:
         return None
-    inside, _ = tables.brace_group(markup, at + len(command) + 1)
-    return inside
+    return argument(markup, at + len(command) + 1)[0]
 
 
 def plain_text(category: str, markup: str) -> list[tuple[str, str]]:
@@ -444,7 +434,7 @@ def plain_text(category: str, markup: str) -> list[tuple[str, str]]:
         author = _argument(markup, "author")
         return [("title", title)] + ([("author", _inline(author))] if author is not None else [])
     if category == "heading" and _COMMAND.match(markup):
-        inside, _ = tables.brace_group(markup, markup.index("{"))
+        inside = argument(markup, markup.index("{"))[0] or ""
         return [(category, _inline(inside))]
     if category == "list":
         items = []
@@ -485,33 +475,18 @@ def _display_math(markup: str) -> str:
     return text
 
 
-def tabular_rows(tabular: str) -> list[list[tables.Cell]]:
-    """The rows of a LaTeX tabular as written (see ``tables.latex_rows``)."""
-    found = tables.latex_rows(tabular)
-    return found[0] if found else []
-
-
 def tabular_html(tabular: str) -> str:
     """A LaTeX tabular as an HTML table: <td> cells, colspan and rowspan where cells span."""
-    covered: set[tuple[int, int]] = set()  # (row, column) under a cell spanning rows
     out = ["<table>"]
-    for r, row in enumerate(tabular_rows(tabular)):
+    for row in parse_tabular(tabular, comments=True):
         out.append("<tr>")
-        c = 0
         for cell in row:
-            if (r, c) in covered and not cell.text:  # LaTeX's placeholder under a \multirow
-                c += cell.colspan
-                continue
-            while (r, c) in covered:
-                c += 1
             spans = "".join(
                 f' {name}="{value}"'
                 for name, value in (("colspan", cell.colspan), ("rowspan", cell.rowspan))
                 if value > 1
             )
             out.append(f"<td{spans}>{html.escape(_inline(cell.text), quote=False)}</td>")
-            covered.update((r + i, c + j) for i in range(1, cell.rowspan) for j in range(cell.colspan))
-            c += cell.colspan
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)

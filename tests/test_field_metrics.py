@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from gotdata import tabular
 from gotdata.model.fields import charts, kern, smiles, tables
 from gotdata.streaming import stream
 
@@ -104,7 +105,7 @@ Name & A & B \\
 
 
 def test_multicolumn_multirow_table_to_html():
-    assert tables.tabular_to_html(SPANS) == (
+    assert tabular.tabular_to_html(SPANS) == (
         "<html><table>"
         '<tr><td></td><td colspan="2">Group one</td></tr>'
         "<tr><td>Name</td><td>A</td><td>B</td></tr>"
@@ -121,7 +122,7 @@ def test_cell_text_rules():
         r"\unknown{k} & 5 & \small\emph{w}  v \\\bottomrule"
         r"\end{tabular}"
     )
-    assert tables.tabular_to_html(source) == (
+    assert tabular.tabular_to_html(source) == (
         "<html><table><tr><td>a b</td><td>x y</td><td>\\ _ -- z</td></tr>"
         "<tr><td>\\unknown{k}</td><td>5</td><td>w v</td></tr></table></html>"
     )
@@ -130,7 +131,7 @@ def test_cell_text_rules():
 def test_html_escapes_cell_text_and_mathpix_around_is_ignored():
     source = "Table 1: sizes\n\n\\begin{tabular}{ll}\na < b & \\& \\\\\n\\end{tabular}\n\nMore text."
     assert (
-        tables.tabular_to_html(source)
+        tabular.tabular_to_html(source)
         == "<html><table><tr><td>a &lt; b</td><td>&amp;</td></tr></table></html>"
     )
 

@@ -268,3 +268,13 @@ def test_pdf_pages_get_presence_tests_only():
         kinds.update(t["type"] for t in made.tests)
         assert all(run_test(t, page.target) for t in made.tests)
     assert set(kinds) == {"present"} and kinds["present"] >= 8
+
+
+def test_the_export_writes_a_baseline_test_that_lets_chinese_pages_pass():
+    olmocr = pytest.importorskip("olmocr.bench.tests")
+    from gotdata.export_olmocr import _baseline
+
+    for target, checked in (("Plain English text.", True), ("中文的页面。", False)):
+        test = _baseline("c/k.pdf", "k", target)
+        assert test["check_disallowed_characters"] is checked
+        assert olmocr.load_single_test(json.dumps(test)).run(target)[0]
