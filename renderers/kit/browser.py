@@ -1,0 +1,194 @@
+"""A browser for pages made of HTML: Debian's Chromium, driven by Playwright, with the network off.
+
+One ``Browser`` per worker process, started on first use and reused across pages; it is started
+again after a page times out or the browser dies, and every ``restart_every`` pages (Chromium's
+memory grows with the pages it has seen). A page is loaded from a file in its own folder:
+
+- no network: every request but those for files inside the page's folder is aborted (and
+  counted), and the browser context is offline;
+- JavaScript is off unless asked for (our own templates may use it; users' pages never);
+- a time limit per page, and a page taller than ``MAX_HEIGHT`` pixels is refused;
+- animations and transitions finished and the caret hidden for the screenshot, the viewport and
+  pixel ratio fixed, fonts hinted the same way every time: the same page gives the same PNG bytes.
+
+Chromium refuses its own sandbox when run as root, which is how the set-up and CI run; it runs
+without it (``--no-sandbox``). What keeps an untrusted page in check is therefore the above: no
+JavaScript, no request leaving its folder, a time limit. Words come from the laid-out DOM: each
+visible text node split at white space, each word's client rectangles in pixels of the screenshot.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gotdata.renderer import RendererUnavailable
+
+CHROMIUM = ("chromium", "chromium-browser")
+ARGS = [
+    "--no-sandbox",  # refused as root anyway: see the module's docstring
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--disable-background-networking",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--font-render-hinting=none",
+    "--disable-lcd-text",
+    "--force-color-profile=srgb",
+]
+MAX_HEIGHT = 20_000  # pixels: a taller page is refused
+RESTART_EVERY = 200
+
+# every visible word of the page: its text, its rectangles and the index of its block element
+WORDS_SCRIPT = """
+() => {
+  const blocks = new Map();
+  const words = [];
+  const blockOf = (el) => {
+    while (el.parentElement && getComputedStyle(el).display.startsWith("inline")) el = el.parentElement;
+    if (!blocks.has(el)) blocks.set(el, blocks.size);
+    return blocks.get(el);
+  };
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(el.tagName)) continue;
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    const pattern = /\\S+/g;
+    let match;
+    while ((match = pattern.exec(node.data))) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()]
+        .filter((r) => r.width > 0 && r.height > 0)
+        .map((r) => [r.left, r.top, r.right, r.bottom]);
+      if (rects.length) words.push({text: match[0], rects, block: blockOf(el)});
+    }
+  }
+  return words;
+}
+"""
+
+
+class BrowserRefused(Exception):
+    """A page the browser would not render: ``reason`` is a short key for counting."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class LaidOut:
+    png: bytes
+    width: int
+    height: int
+    words: list[dict[str, Any]]  # {"text", "rects": [[x1, y1, x2, y2], ...], "block"}
+    blocked: list[str] = field(default_factory=list)  # requests aborted: they left the page's folder
+
+
+def find_chromium() -> str:
+    for name in CHROMIUM:
+        path = shutil.which(name)
+        if path:
+            return path
+    raise RendererUnavailable("chromium not found: install Debian's chromium package (make setup does)")
+
+
+class Browser:
+    def __init__(self, timeout: float = 20.0, restart_every: int = RESTART_EVERY):
+        self.timeout = timeout
+        self.restart_every = restart_every
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._pages = 0
+
+    def _start(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        executable = find_chromium()
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(executable_path=executable, args=ARGS)
+        self._pages = 0
+
+    def close(self) -> None:
+        for closing in (self._browser, self._playwright):
+            try:
+                if closing is not None:
+                    closing.close() if closing is self._browser else closing.stop()
+            except Exception:
+                pass  # a dead browser has nothing left to close
+        self._browser = self._playwright = None
+
+    def render(self, page_file: Path, width: int, javascript: bool = False) -> LaidOut:
+        """The page at ``page_file`` laid out ``width`` pixels wide: its screenshot and words.
+        Raises BrowserRefused (timeout, page_too_tall, browser_error)."""
+        if self._browser is None or not self._browser.is_connected() or self._pages >= self.restart_every:
+            self.close()
+            self._start()
+        self._pages += 1
+        try:
+            return self._render(page_file.resolve(), width, javascript)
+        except BrowserRefused:
+            raise
+        except Exception as err:
+            self.close()  # a timeout or a crash: the next page gets a fresh browser
+            reason = "timeout" if type(err).__name__ == "TimeoutError" else "browser_error"
+            raise BrowserRefused(reason, f"{type(err).__name__}: {str(err)[:200]}") from None
+
+    def _render(self, page_file: Path, width: int, javascript: bool) -> LaidOut:
+        folder = page_file.parent
+        blocked: list[str] = []
+
+        def route(request_route: Any) -> None:
+            url = request_route.request.url
+            if _inside(url, folder):
+                request_route.continue_()
+            else:
+                blocked.append(url)
+                request_route.abort("blockedbyclient")
+
+        context = self._browser.new_context(
+            viewport={"width": width, "height": 600},
+            device_scale_factor=1,
+            java_script_enabled=javascript,
+            offline=True,
+            reduced_motion="reduce",
+            color_scheme="light",
+            locale="en-US",
+            timezone_id="UTC",
+        )
+        try:
+            context.set_default_timeout(self.timeout * 1000)
+            context.route("**/*", route)
+            page = context.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            height = int(page.evaluate("() => document.documentElement.scrollHeight"))
+            if height > MAX_HEIGHT:
+                raise BrowserRefused("page_too_tall", f"{height} px, at most {MAX_HEIGHT}")
+            page.set_viewport_size({"width": width, "height": max(1, height)})
+            words = page.evaluate(WORDS_SCRIPT)
+            # animations and transitions run to their end (endless ones stop), the caret is hidden
+            png = page.screenshot(type="png", animations="disabled", caret="hide")
+            return LaidOut(png, width, max(1, height), words, blocked)
+        finally:
+            context.close()
+
+
+def _inside(url: str, folder: Path) -> bool:
+    """Whether a request stays in the page's folder (a file below it, or inline data)."""
+    if url.startswith("data:"):
+        return True
+    if not url.startswith("file://"):
+        return False
+    from urllib.parse import unquote, urlparse
+
+    path = Path(unquote(urlparse(url).path)).resolve()
+    return path == folder or folder in path.parents
