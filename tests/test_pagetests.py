@@ -278,3 +278,12 @@ def test_the_export_writes_a_baseline_test_that_lets_chinese_pages_pass():
         test = _baseline("c/k.pdf", "k", target)
         assert test["check_disallowed_characters"] is checked
         assert olmocr.load_single_test(json.dumps(test)).run(target)[0]
+
+
+def test_a_block_read_by_its_box_gets_no_page_tests():
+    samples = _pages("document", {"task": "box"}, 4)
+    assert samples
+    for sample in samples:
+        meta = {"params": {"sample": sample.params}, **sample.extra}
+        assert sample.params["task"] == "box"
+        assert make_tests(sample.target, meta, EVERY, make_rng(0), "k").tests == []

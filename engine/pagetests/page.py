@@ -24,7 +24,10 @@ class Block:
 
 
 def page_blocks(target: str, meta: dict[str, Any]) -> tuple[list[Block], list[Block]]:
-    """(the blocks in the target, by position; the blocks left out of it)."""
+    """(the blocks in the target, by position; the blocks left out of it). A block read by its box
+    or colour frame is the whole target of its sample, and its spans are the page's: none."""
+    if (meta.get("params") or {}).get("sample", {}).get("task", "page") != "page":
+        return [], []
     annotated = meta.get("block_boxes")
     if annotated is None:
         return _blocks_of_target(target), []
