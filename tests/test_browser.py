@@ -125,3 +125,26 @@ def test_an_endless_script_times_out_and_the_browser_restarts(browser, tmp_path)
     finally:
         browser.timeout = limit
     assert [w["text"] for w in browser.render(_page(tmp_path, "<p>fine</p>"), 400).words] == ["fine"]
+
+
+def test_dom_words_become_the_lines_of_the_annotation_schema(browser, tmp_path):
+    from gotdata.renderers.kit.page.dom_lines import dom_lines
+
+    body = (
+        "<h2>Terms</h2><p style='width:220px;font-size:18px'>Payment is due within thirty days of the"
+        " invoice date, by bank transfer only.</p><p>Thank you.</p>"
+    )
+    laid_out = browser.render(_page(tmp_path, body), 500)
+    lines = dom_lines(laid_out.words)
+    heading, paragraph, closing = (lines[b] for b in sorted(lines))
+    assert [line.text for line in heading] == ["Terms"] and [line.text for line in closing] == ["Thank you."]
+    assert len(paragraph) >= 3  # 220 px wide: the paragraph wraps
+    assert " ".join(line.text for line in paragraph) == (
+        "Payment is due within thirty days of the invoice date, by bank transfer only."
+    )
+    tops = [line.box[1] for line in paragraph]
+    assert tops == sorted(tops) and all(b - a > 10 for a, b in zip(tops, tops[1:], strict=False))
+    for line in paragraph:  # a line's box holds its words, and its words sit side by side
+        assert all(line.box[0] <= w.box[0] and w.box[2] <= line.box[2] for w in line.words)
+        lefts = [w.box[0] for w in line.words]
+        assert lefts == sorted(lefts)

@@ -1,0 +1,50 @@
+"""Lines of a page laid out by a browser: the words the DOM gives (``kit.browser``) grouped, block
+by block, into the ``Line`` records of the annotation schema.
+
+A word's rectangles are its pieces (a word broken across lines has one per line). Within a block,
+a piece joins the line before it when the two overlap vertically by at least half the smaller
+height and the piece does not start left of where that line began (a new line starts at the left
+again, in left-to-right text); otherwise it opens a new line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gotdata.renderers.kit.page.annotations import Box, Line
+
+MIN_OVERLAP = 0.5
+
+
+@dataclass
+class Word:
+    box: Box
+    text: str
+
+
+def dom_lines(words: list[dict[str, Any]], page: int = 0) -> dict[int, list[Line]]:
+    """{block index: its lines in DOM order} of a page's words ({"text", "rects", "block"})."""
+    by_block: dict[int, list[Line]] = {}
+    for word in words:
+        lines = by_block.setdefault(word["block"], [])
+        for rect in word["rects"]:
+            box: Box = (rect[0], rect[1], rect[2], rect[3])
+            line = lines[-1] if lines else None
+            if line is not None and _same_line(line.box, box):
+                line.words.append(Word(box, word["text"]))
+                line.box = _union(line.box, box)
+                line.text += " " + word["text"]
+            else:
+                lines.append(Line(page, box, word["text"], [Word(box, word["text"])]))
+    return by_block
+
+
+def _same_line(line: Box, box: Box) -> bool:
+    overlap = min(line[3], box[3]) - max(line[1], box[1])
+    smaller = min(line[3] - line[1], box[3] - box[1])
+    return smaller > 0 and overlap >= MIN_OVERLAP * smaller and box[0] >= line[0]
+
+
+def _union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
