@@ -87,6 +87,7 @@ def export_olmocr_bench(
             multipage += 1
             continue
         component, key = meta.get("component", "gotdata"), sample["__key__"]
+        target = sample[layout.TARGET].decode("utf-8")
         folder = to / "pdfs" / component
         folder.mkdir(parents=True, exist_ok=True)
         dpi = meta.get("params", {}).get("sample", {}).get("dpi") or DEFAULT_DPI
@@ -95,13 +96,11 @@ def export_olmocr_bench(
             candidate = to / TARGETS_CANDIDATE / component
             candidate.mkdir(parents=True, exist_ok=True)
             (candidate / f"{key}_pg1_repeat1.md").write_bytes(sample[layout.TARGET])
-        if not tables_in(sample[layout.TARGET].decode("utf-8"), latex=False):
+        if not tables_in(target, latex=False):
             tables_left_out += sum(t["type"] == "table" for t in own)
             own = [t for t in own if t["type"] != "table"]
         tests[component] += [test | {"pdf": f"{component}/{key}.pdf"} for test in own]
-        tests[component].append(
-            _baseline(f"{component}/{key}.pdf", key, sample[layout.TARGET].decode("utf-8"))
-        )
+        tests[component].append(_baseline(f"{component}/{key}.pdf", key, target))
         pages += 1
     math = [t for group in tests.values() for t in group if t["type"] == "math"]
     refused = {id(t) for t, error in zip(math, katex_errors([t["math"] for t in math]), strict=True) if error}

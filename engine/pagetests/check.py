@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -33,6 +34,7 @@ _REPLACEMENTS = {
 }
 
 
+@lru_cache(maxsize=16)  # a page's target is normalised once for all the checks made on it
 def normalize_text(text: str) -> str:
     text = re.sub(r"<br/?>", " ", text)
     text = re.sub(r"\s+", " ", text)

@@ -23,8 +23,7 @@ def summarise_tests(rows: list[dict[str, Any]]) -> dict[str, Any]:
     totals: Counter = Counter()
     for row in rows:
         totals.update(row.get("page_tests", {}))
-    kinds = sorted(k for k in totals if not k.endswith("_total"))
-    kinds += sorted(k.removesuffix("_total") for k in totals if k.endswith("_total") and k[:-6] not in totals)
+    kinds = sorted(k.removesuffix("_total") for k in totals if k.endswith("_total"))
     summary: dict[str, Any] = {}
     for kind in kinds:
         run = totals[f"{kind}_total"]
