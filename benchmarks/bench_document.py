@@ -10,7 +10,7 @@ import time
 
 from gotdata import registry
 from gotdata.renderer import Job, Sample
-from gotdata.renderers.document.figures import KINDS
+from gotdata.renderers.kit.page.figures import KINDS
 from gotdata.seeding import make_rng, sample_seed
 
 

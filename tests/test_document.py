@@ -10,7 +10,8 @@ import pytest
 
 from gotdata import registry
 from gotdata.renderer import Job, Sample
-from gotdata.renderers.document.layout import agreement, readable
+from gotdata.renderers.document.layout import readable
+from gotdata.renderers.kit.page.verify import agreement
 from gotdata.seeding import make_rng
 
 from .helpers import run_cli

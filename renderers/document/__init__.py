@@ -21,7 +21,6 @@ from gotdata import registry
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import Job, Rejection, Renderer, Sample
 from gotdata.renderers.document.compose import MARK_MACROS
-from gotdata.renderers.document.figures import KINDS, FigureMaker
 from gotdata.renderers.document.longtable import PACKAGE as LONGTABLE
 from gotdata.renderers.document.params import DocumentParams
 from gotdata.renderers.document.plan import DocPlan, Planner
@@ -33,6 +32,7 @@ from gotdata.renderers.kit.latex.fonts import available_cjk_fonts, available_pag
 from gotdata.renderers.kit.latex.snippets import read_snippets, typesets_in
 from gotdata.renderers.kit.latex.text import LICENCES
 from gotdata.renderers.kit.latex.warmup import warmup_page
+from gotdata.renderers.kit.page.figures import KINDS, FigureMaker
 
 
 class DocumentRenderer(Renderer):

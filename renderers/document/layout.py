@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
-
-from rapidfuzz.distance import Indel
 
 from gotdata.renderers.kit.unicode import expand_ligatures
 
@@ -207,8 +204,6 @@ def lines_of(
 
 # --- checking text ------------------------------------------------------------------------------
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
 
 def readable(markdown: str) -> str:
     """The text a reader sees of a text block's markdown: commands and inline math left out
@@ -216,28 +211,3 @@ def readable(markdown: str) -> str:
     text = re.sub(r"\\\(.*?\\\)", " ", markdown, flags=re.DOTALL)
     text = re.sub(r"\\(title|author|section\*|subsection\*)\{(.*?)\}", r"\2", text)
     return re.sub(r"\\(begin|end)\{(itemize|enumerate)\}|\\item", " ", text)
-
-
-def comparable(text: str, ignore: frozenset[str] = frozenset(), cjk_only: bool = False) -> str:
-    """What both sides of the text check keep: NFKC, case-folded, line-end hyphens joined; runs of
-    two or more letters or of digits (single symbols extract unreliably) except those in
-    ``ignore`` (the words inline math shows), then every CJK character. ``cjk_only``: CJK alone
-    (in Chinese text, Latin words come from math)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)
-    cjk = "".join(_CJK.findall(text))
-    if cjk_only:
-        return cjk
-    # runs of letters and runs of digits, apart: a footnote mark extracts glued to the next word
-    latin = [w for w in re.findall(r"[^\W\d_]+|\d+", _CJK.sub(" ", text)) if len(w) >= 2 and w not in ignore]
-    return " ".join(latin) + ("|" + cjk if cjk else "")
-
-
-def agreement(expected: str, extracted: str, ignore: frozenset[str] = frozenset()) -> float:
-    """Indel similarity (1 - normalised insert/delete distance) of the two comparable texts."""
-    cjk_only = len(_CJK.findall(expected)) > len(expected) / 3
-    a = comparable(expected, cjk_only=cjk_only)
-    b = comparable(extracted, ignore - set(comparable(expected).split()), cjk_only)
-    if not a and not b:
-        return 1.0
-    return Indel.normalized_similarity(a, b)

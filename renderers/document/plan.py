@@ -16,13 +16,13 @@ from gotdata.renderers.document.compose import (
     number_footnotes,
     write_parts,
 )
-from gotdata.renderers.document.figures import Figure, FigureMaker, markup
 from gotdata.renderers.document.longtable import LongTable
 from gotdata.renderers.document.params import DocumentParams
 from gotdata.renderers.kit.latex import templates
 from gotdata.renderers.kit.latex.fonts import draw_page_font
 from gotdata.renderers.kit.latex.pages import PageWriter
 from gotdata.renderers.kit.latex.snippets import typesets_in
+from gotdata.renderers.kit.page.figures import Figure, FigureMaker, markup
 
 CAPACITY = 4200  # characters of markdown a one-column 11 pt page holds, roughly
 

@@ -12,9 +12,8 @@ from gotdata.renderers.document.compose import number_figures, number_footnotes
 from gotdata.renderers.document.params import DocumentParams
 from gotdata.renderers.document.plan import DocPlan
 from gotdata.renderers.kit.page import Line, PageBlock, annotate, block_prompt
+from gotdata.renderers.kit.page.verify import MIN_AGREEMENT, agreement
 from gotdata.renderers.kit.rasterize import rasterize_pages
-
-MIN_AGREEMENT = 0.9  # text blocks: Indel similarity of PDF words and target (layout.comparable)
 
 
 def read_document(params: DocumentParams, plan: DocPlan, marks, pdf, pdf_path: Path) -> Sample | Rejection:
@@ -67,7 +66,7 @@ def read_document(params: DocumentParams, plan: DocPlan, marks, pdf, pdf_path: P
         if part.check:
             block_grid = grid._replace(columns=1) if f"{key}-{index}" in full else grid
             found = " ".join(line[2] for line in layout.lines_of(region.words, block_grid))
-            score = layout.agreement(part.check, found, part.math_words)
+            score = agreement(part.check, found, part.math_words)
             if score < MIN_AGREEMENT:
                 return Rejection("text_mismatch", f"{part.category} {index}: {score:.2f}")
         if not region.words and not region.extra:

@@ -44,12 +44,19 @@ ARGS = [
 MAX_HEIGHT = 20_000  # pixels: a taller page is refused
 RESTART_EVERY = 200
 
-# every visible word of the page: its text, its rectangles and the index of its block element
+# every visible word of the page: its text, its rectangles, the index of its block and whether CSS
+# changes its case (text-transform: the image would then show other letters than the DOM holds).
+# Blocks are the page's own ``data-block`` elements where it marks them, else the nearest element
+# that is not inline. Words inside ``data-words="none"`` (typeset math, figures) are not words.
 WORDS_SCRIPT = """
-() => {
+(marked) => {
   const blocks = new Map();
   const words = [];
   const blockOf = (el) => {
+    if (marked) {
+      const owner = el.closest("[data-block]");
+      return owner ? Number(owner.dataset.block) : -1;
+    }
     while (el.parentElement && getComputedStyle(el).display.startsWith("inline")) el = el.parentElement;
     if (!blocks.has(el)) blocks.set(el, blocks.size);
     return blocks.get(el);
@@ -58,7 +65,9 @@ WORDS_SCRIPT = """
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     if (!el || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(el.tagName)) continue;
+    if (el.closest('[data-words="none"]')) continue;
     if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    const transformed = getComputedStyle(el).textTransform !== "none";
     const pattern = /\\S+/g;
     let match;
     while ((match = pattern.exec(node.data))) {
@@ -68,10 +77,27 @@ WORDS_SCRIPT = """
       const rects = [...range.getClientRects()]
         .filter((r) => r.width > 0 && r.height > 0)
         .map((r) => [r.left, r.top, r.right, r.bottom]);
-      if (rects.length) words.push({text: match[0], rects, block: blockOf(el)});
+      if (rects.length) words.push({text: match[0], rects, block: blockOf(el), transformed});
     }
   }
   return words;
+}
+"""
+
+# a marked page's blocks (their rectangles, and their table rows') and its frame, the area its
+# flow must stay in
+BLOCKS_SCRIPT = """
+() => {
+  const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const frame = document.querySelector("[data-frame]");
+  return {
+    frame: frame ? rect(frame) : null,
+    blocks: [...document.querySelectorAll("[data-block]")].map((el) => ({
+      block: Number(el.dataset.block),
+      rect: rect(el),
+      rows: [...el.querySelectorAll("tr[data-row]")].map((row) => rect(row)),
+    })),
+  };
 }
 """
 
@@ -90,8 +116,10 @@ class LaidOut:
     png: bytes
     width: int
     height: int
-    words: list[dict[str, Any]]  # {"text", "rects": [[x1, y1, x2, y2], ...], "block"}
+    words: list[dict[str, Any]]  # {"text", "rects": [[x1, y1, x2, y2], ...], "block", "transformed"}
     blocked: list[str] = field(default_factory=list)  # requests aborted: they left the page's folder
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # marked pages: {"block", "rect", "rows"}
+    frame: list[float] | None = None  # marked pages: the area the flow must stay in
 
 
 def find_chromium() -> str:
@@ -127,15 +155,28 @@ class Browser:
                 pass  # a dead browser has nothing left to close
         self._browser = self._playwright = None
 
-    def render(self, page_file: Path, width: int, javascript: bool = False) -> LaidOut:
-        """The page at ``page_file`` laid out ``width`` pixels wide: its screenshot and words.
-        Raises BrowserRefused (timeout, page_too_tall, browser_error)."""
+    def render(
+        self,
+        page_file: Path,
+        width: int,
+        javascript: bool = False,
+        *,
+        height: int | None = None,
+        scale: float = 1.0,
+        marked: bool = False,
+        screenshot: bool = True,
+    ) -> LaidOut:
+        """The page at ``page_file`` laid out ``width`` CSS pixels wide and ``height`` high (None:
+        as high as its content), drawn at ``scale`` image pixels per CSS pixel: its screenshot
+        (empty bytes without ``screenshot``, for a page laid out only to be measured), words and,
+        on ``marked`` pages, blocks. Rectangles are in CSS pixels. Raises BrowserRefused (timeout,
+        page_too_tall, browser_error)."""
         if self._browser is None or not self._browser.is_connected() or self._pages >= self.restart_every:
             self.close()
             self._start()
         self._pages += 1
         try:
-            return self._render(page_file.resolve(), width, javascript)
+            return self._render(page_file.resolve(), width, javascript, height, scale, marked, screenshot)
         except BrowserRefused:
             raise
         except Exception as err:
@@ -143,7 +184,16 @@ class Browser:
             reason = "timeout" if type(err).__name__ == "TimeoutError" else "browser_error"
             raise BrowserRefused(reason, f"{type(err).__name__}: {str(err)[:200]}") from None
 
-    def _render(self, page_file: Path, width: int, javascript: bool) -> LaidOut:
+    def _render(
+        self,
+        page_file: Path,
+        width: int,
+        javascript: bool,
+        fixed_height: int | None,
+        scale: float,
+        marked: bool,
+        screenshot: bool,
+    ) -> LaidOut:
         folder = page_file.parent
         blocked: list[str] = []
 
@@ -157,7 +207,7 @@ class Browser:
 
         context = self._browser.new_context(
             viewport={"width": width, "height": 600},
-            device_scale_factor=1,
+            device_scale_factor=scale,
             java_script_enabled=javascript,
             offline=True,
             reduced_motion="reduce",
@@ -170,14 +220,15 @@ class Browser:
             context.route("**/*", route)
             page = context.new_page()
             page.goto(page_file.as_uri(), wait_until="load")
-            height = int(page.evaluate("() => document.documentElement.scrollHeight"))
+            height = fixed_height or int(page.evaluate("() => document.documentElement.scrollHeight"))
             if height > MAX_HEIGHT:
                 raise BrowserRefused("page_too_tall", f"{height} px, at most {MAX_HEIGHT}")
             page.set_viewport_size({"width": width, "height": max(1, height)})
-            words = page.evaluate(WORDS_SCRIPT)
+            words = page.evaluate(WORDS_SCRIPT, marked)
+            laid = page.evaluate(BLOCKS_SCRIPT) if marked else {"blocks": [], "frame": None}
             # animations and transitions run to their end (endless ones stop), the caret is hidden
-            png = page.screenshot(type="png", animations="disabled", caret="hide")
-            return LaidOut(png, width, max(1, height), words, blocked)
+            png = page.screenshot(type="png", animations="disabled", caret="hide") if screenshot else b""
+            return LaidOut(png, width, max(1, height), words, blocked, laid["blocks"], laid["frame"])
         finally:
             context.close()
 
