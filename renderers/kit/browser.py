@@ -19,10 +19,14 @@ visible text node split at white space, each word's client rectangles in pixels 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from gotdata.renderer import RendererUnavailable
 
@@ -43,6 +47,8 @@ ARGS = [
 ]
 MAX_HEIGHT = 20_000  # pixels: a taller page is refused
 RESTART_EVERY = 200
+MAX_IMAGE_PIXELS = 40_000_000  # an image file declaring more (a decompression bomb) is not loaded
+MEMORY_CAP = 3 * 1024**3  # bytes of resident memory the browser's processes may hold together
 
 # every visible word of the page: its text, its rectangles, the index of its block and whether CSS
 # changes its case (text-transform: the image would then show other letters than the DOM holds).
@@ -95,6 +101,7 @@ BLOCKS_SCRIPT = """
     blocks: [...document.querySelectorAll("[data-block]")].map((el) => ({
       block: Number(el.dataset.block),
       rect: rect(el),
+      framed: frame ? frame.contains(el) : false,
       rows: [...el.querySelectorAll("tr[data-row]")].map((row) => rect(row)),
     })),
   };
@@ -118,7 +125,8 @@ class LaidOut:
     height: int
     words: list[dict[str, Any]]  # {"text", "rects": [[x1, y1, x2, y2], ...], "block", "transformed"}
     blocked: list[str] = field(default_factory=list)  # requests aborted: they left the page's folder
-    blocks: list[dict[str, Any]] = field(default_factory=list)  # marked pages: {"block", "rect", "rows"}
+    refused_images: list[str] = field(default_factory=list)  # image files too large to decode
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # marked: {"block", "rect", "framed", "rows"}
     frame: list[float] | None = None  # marked pages: the area the flow must stay in
 
 
@@ -131,9 +139,13 @@ def find_chromium() -> str:
 
 
 class Browser:
-    def __init__(self, timeout: float = 20.0, restart_every: int = RESTART_EVERY):
+    def __init__(
+        self, timeout: float = 20.0, restart_every: int = RESTART_EVERY, memory_cap: int = MEMORY_CAP
+    ):
         self.timeout = timeout
         self.restart_every = restart_every
+        self.memory_cap = memory_cap
+        self.peak_memory = 0  # bytes: the most the browser's processes held together at a check
         self._playwright: Any = None
         self._browser: Any = None
         self._pages = 0
@@ -175,14 +187,20 @@ class Browser:
             self.close()
             self._start()
         self._pages += 1
+        watch = MemoryWatch(self.memory_cap)
         try:
-            return self._render(page_file.resolve(), width, javascript, height, scale, marked, screenshot)
+            with watch:
+                return self._render(page_file.resolve(), width, javascript, height, scale, marked, screenshot)
         except BrowserRefused:
             raise
         except Exception as err:
             self.close()  # a timeout or a crash: the next page gets a fresh browser
             reason = "timeout" if type(err).__name__ == "TimeoutError" else "browser_error"
+            if watch.exceeded:
+                reason = "memory_cap"
             raise BrowserRefused(reason, f"{type(err).__name__}: {str(err)[:200]}") from None
+        finally:
+            self.peak_memory = max(self.peak_memory, watch.peak)
 
     def _render(
         self,
@@ -197,13 +215,18 @@ class Browser:
         folder = page_file.parent
         blocked: list[str] = []
 
+        refused_images: list[str] = []
+
         def route(request_route: Any) -> None:
             url = request_route.request.url
-            if _inside(url, folder):
-                request_route.continue_()
-            else:
+            if not _inside(url, folder):
                 blocked.append(url)
                 request_route.abort("blockedbyclient")
+            elif _too_many_pixels(url):
+                refused_images.append(url)
+                request_route.abort("blockedbyclient")
+            else:
+                request_route.continue_()
 
         context = self._browser.new_context(
             viewport={"width": width, "height": 600},
@@ -220,17 +243,82 @@ class Browser:
             context.route("**/*", route)
             page = context.new_page()
             page.goto(page_file.as_uri(), wait_until="load")
-            height = fixed_height or int(page.evaluate("() => document.documentElement.scrollHeight"))
-            if height > MAX_HEIGHT:
-                raise BrowserRefused("page_too_tall", f"{height} px, at most {MAX_HEIGHT}")
+            content = int(page.evaluate("() => document.documentElement.scrollHeight"))
+            if content > MAX_HEIGHT:
+                raise BrowserRefused("page_too_tall", f"{content} px, at most {MAX_HEIGHT}")
+            height = fixed_height or content
             page.set_viewport_size({"width": width, "height": max(1, height)})
             words = page.evaluate(WORDS_SCRIPT, marked)
             laid = page.evaluate(BLOCKS_SCRIPT) if marked else {"blocks": [], "frame": None}
             # animations and transitions run to their end (endless ones stop), the caret is hidden
             png = page.screenshot(type="png", animations="disabled", caret="hide") if screenshot else b""
-            return LaidOut(png, width, max(1, height), words, blocked, laid["blocks"], laid["frame"])
+            return LaidOut(
+                png, width, max(1, height), words, blocked, refused_images, laid["blocks"], laid["frame"]
+            )
         finally:
             context.close()
+
+
+def _too_many_pixels(url: str) -> bool:
+    """Whether a local file is an image declaring more than MAX_IMAGE_PIXELS (read from its header
+    alone: nothing is decoded)."""
+    if not url.startswith("file://"):
+        return False
+    from urllib.parse import unquote, urlparse
+
+    from PIL import Image
+
+    try:
+        with Image.open(unquote(urlparse(url).path)) as image:
+            return image.width * image.height > MAX_IMAGE_PIXELS
+    except Image.DecompressionBombError:
+        return True
+    except Exception:
+        return False  # not an image PIL knows: Chromium decides
+
+
+class MemoryWatch:
+    """While a page renders, the resident memory of this process's Chromium children, summed,
+    checked every 50 ms; over the cap, they are killed (the render then fails, the page is
+    rejected and the next one gets a fresh browser). Playwright gives no hook for limits of its
+    own, and an address-space limit does not suit Chromium, which reserves terabytes it never uses."""
+
+    def __init__(self, cap: int, every: float = 0.05):
+        self.cap = cap
+        self.every = every
+        self.peak = 0
+        self.exceeded = False
+        self._stop = threading.Event()
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        me = psutil.Process()
+        while True:
+            total, members = 0, []
+            for child in me.children(recursive=True):
+                try:
+                    if "chrom" in child.name().lower():
+                        total += child.memory_info().rss
+                        members.append(child)
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
+            if total > self.cap:
+                self.exceeded = True
+                for member in members:
+                    with contextlib.suppress(psutil.Error):
+                        member.kill()
+                return
+            if self._stop.wait(self.every):
+                return
 
 
 def _inside(url: str, folder: Path) -> bool:

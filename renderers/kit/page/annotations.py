@@ -20,6 +20,16 @@ from typing import Any, Protocol
 Box = tuple[float, float, float, float]
 
 
+def enclose(boxes: list[Box]) -> Box:
+    """The smallest box holding all of ``boxes``."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 class BoxedText(Protocol):
     box: Box
     text: str

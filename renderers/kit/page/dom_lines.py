@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gotdata.renderers.kit.page.annotations import Box, Line
+from gotdata.renderers.kit.page.annotations import Box, Line, enclose
 
 MIN_OVERLAP = 0.5
 
@@ -33,7 +33,7 @@ def dom_lines(words: list[dict[str, Any]], page: int = 0) -> dict[int, list[Line
             line = lines[-1] if lines else None
             if line is not None and _same_line(line.box, box):
                 line.words.append(Word(box, word["text"]))
-                line.box = _union(line.box, box)
+                line.box = enclose([line.box, box])
                 line.text += " " + word["text"]
             else:
                 lines.append(Line(page, box, word["text"], [Word(box, word["text"])]))
@@ -44,7 +44,3 @@ def _same_line(line: Box, box: Box) -> bool:
     overlap = min(line[3], box[3]) - max(line[1], box[1])
     smaller = min(line[3] - line[1], box[3] - box[1])
     return smaller > 0 and overlap >= MIN_OVERLAP * smaller and box[0] >= line[0]
-
-
-def _union(a: Box, b: Box) -> Box:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))

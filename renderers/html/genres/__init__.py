@@ -1,0 +1,163 @@
+"""Genres of html pages: one module each, whose ``build(ctx)`` returns a ``Page`` (its blocks in
+reading order, its look, its template ``templates/html/<genre>.html``). ``Context`` hands a genre
+what it draws from: the sample's rng, Faker in the page's locale (seeded per sample), prose from the
+bundled texts or the user's, KaTeX math, and the shared overlays."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from gotdata.renderers.html.blocks import Block, esc
+from gotdata.renderers.html.page import Page, draw_style
+from gotdata.renderers.html.params import HtmlParams
+from gotdata.renderers.kit.latex.formulas import FormulaGenerator
+from gotdata.renderers.kit.latex.text import paragraphs
+from gotdata.renderers.kit.titles import Titles
+
+GENRES = (
+    "invoice",
+    "receipt",
+    "form",
+    "letter",
+    "newspaper",
+    "article",
+    "slides",
+    "textbook",
+    "report",
+    "menu",
+)
+LOCALES = {"en": ["en_US", "en_GB"], "zh": ["zh_CN"]}
+MATH_MARK = "\x00math{}\x00"  # where a formula's KaTeX HTML goes, once the batch's math is typeset
+
+
+def build_page(genre: str, ctx: Context) -> Page:
+    return importlib.import_module(f"gotdata.renderers.html.genres.{genre}").build(ctx)
+
+
+@cache
+def _titles(language: str, pool: tuple[str, ...]) -> Titles:
+    return Titles(language, pool, paragraphs(language))
+
+
+@dataclass
+class Context:
+    rng: np.random.Generator
+    fake: object  # a Faker seeded for this page
+    language: str  # en or zh
+    params: HtmlParams
+    pool: tuple[str, ...] = ()  # the user's paragraphs, if any
+    formulas: list[tuple[str, bool]] = field(default_factory=list)
+
+    # -- chance --------------------------------------------------------------------------------------
+    def pick(self, options):
+        return options[int(self.rng.integers(len(options)))]
+
+    def chance(self, p: float) -> bool:
+        return bool(self.rng.random() < p)
+
+    def between(self, low: int, high: int) -> int:
+        return int(self.rng.integers(low, high + 1))
+
+    def style(self, kind: str = "serif") -> tuple[dict[str, str], list[str]]:
+        return draw_style(self.rng, self.language, kind)
+
+    # -- prose ---------------------------------------------------------------------------------------
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return self.pool or paragraphs(self.language)
+
+    def sentences(self, count: int) -> str:
+        text = self.pick(self.paragraphs)
+        if self.language == "zh":
+            parts = re.findall(r"[^。！？；]+[。！？；]+[”’]?", text) or [text]
+        else:
+            parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if p]
+        start = int(self.rng.integers(max(1, len(parts) - count + 1)))
+        return ("" if self.language == "zh" else " ").join(parts[start : start + count])
+
+    def title(self) -> str:
+        return _titles(self.language, self.paragraphs).title(self.rng)
+
+    def heading(self) -> str:
+        return _titles(self.language, self.paragraphs).heading(self.rng)
+
+    def words(self, low: int, high: int) -> str:
+        """A short phrase (a product, a headline fragment) of ``low``..``high`` words of the prose."""
+        found = re.findall(r"[A-Za-z]{3,}", self.pick(self.paragraphs)) if self.language == "en" else []
+        if self.language == "zh" or len(found) < high:
+            text = self.sentences(1)
+            return text[: self.between(4, 10)] if self.language == "zh" else " ".join(text.split()[:high])
+        start = self.between(0, len(found) - high)
+        return " ".join(found[start : start + self.between(low, high)]).capitalize()
+
+    # -- math ----------------------------------------------------------------------------------------
+    def math(self, tex: str | None = None, display: bool = False) -> tuple[str, str]:
+        """(the formula's TeX, a mark its KaTeX HTML replaces once the batch is typeset)."""
+        if tex is None:
+            generator = FormulaGenerator(self.rng, max_depth=1 if not display else 2)
+            tex = generator.formula() if display else generator.small(0)
+        self.formulas.append((tex, display))
+        return tex, MATH_MARK.format(len(self.formulas) - 1)
+
+    # -- overlays ------------------------------------------------------------------------------------
+    def overlays(
+        self, width: int, height: int, kinds: tuple[str, ...], stamp_words: list[str]
+    ) -> list[Block]:
+        """The overlays ``kinds`` this page carries, each with the renderer's overlay chance."""
+        out = []
+        for kind in kinds:
+            if not self.chance(self.params.overlay_prob):
+                continue
+            if kind == "stamp":  # anchored from the right, so a long stamp stays on the sheet
+                words = self.pick(stamp_words)
+                right, top = self.between(60, max(60, width // 2)), self.between(height // 5, height * 3 // 4)
+                css = f"right: {right}px; top: {top}px; transform: rotate({self.between(-18, 12)}deg);"
+            elif kind == "signature":
+                words = self.fake.name()  # type: ignore[attr-defined]
+                right, bottom = self.between(60, 220), self.between(110, 230)
+                css = f"right: {right}px; bottom: {bottom}px; transform: rotate({self.between(-6, 3)}deg);"
+            else:
+                words = self.pick(
+                    ["DRAFT", "CONFIDENTIAL", "COPY", "SAMPLE"]
+                    if self.language == "en"
+                    else ["草稿", "机密", "副本", "样本"]
+                )
+                css = "left: 50%; top: 50%; transform: translate(-50%, -50%) rotate(-32deg);"
+            out.append(Block(kind, esc(words), words, words, words, role="overlay", classes=kind, css=css))
+        return out
+
+
+def blank_page(ctx: Context, width: int, height: int) -> Page:
+    """A blank or nearly blank sheet: faint show-through of the reverse side (no text to read), a
+    lone page number, or a notice that the page is left blank."""
+    style, stack = ctx.style()
+    kind = ctx.pick(["show_through", "page_number", "notice"])
+    blocks: list[Block] = []
+    if kind == "show_through":
+        text = " ".join(ctx.sentences(4) for _ in range(3))
+        blocks.append(
+            Block(
+                "show_through",
+                f'<div data-words="none">{esc(text)}</div>',
+                "",
+                "",
+                None,
+                role="overlay",
+                classes="show-through",
+                css="left: 60px; top: 80px;",
+            )
+        )
+    elif kind == "page_number":
+        number = str(ctx.between(2, 300))
+        blocks.append(
+            Block("page_number", esc(number), number, number, number, role="furniture", region="footer")
+        )
+    else:
+        notice = "This page intentionally left blank" if ctx.language == "en" else "此页有意留白"
+        blocks.append(Block("paragraph", esc(notice), notice, notice, notice, classes="notice"))
+    return Page("blank", "sheet", width, height, ctx.language, blocks, style, {"kind": kind}, stack)

@@ -1,0 +1,161 @@
+"""An html page before the browser sees it: its genre, its blocks in reading order, its look (CSS
+variables drawn per sample), and the HTML the genre's template makes of them.
+
+Every block is written as one element carrying ``data-block`` (its index in the page's list), so
+the browser's words and rectangles come back block by block; the element the flow must stay in
+carries ``data-frame``. Templates live in ``templates/html/``: ``_base.html`` holds what every
+genre shares (fonts, controls, tables, overlays), each genre extends it with its own layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+import numpy as np
+from markupsafe import Markup
+
+from gotdata.renderers.html.blocks import Block
+from gotdata.renderers.kit import glyphs
+
+# Font families by role, from Debian packages (fonts-liberation2, tex-gyre, fonts-dejavu,
+# fonts-crosextra-carlito, fonts-noto-cjk; handwriting: fonts-dancingscript, fonts-breip,
+# fonts-comic-neue). Only installed ones are drawn.
+FONTS = {
+    "serif": [
+        "Liberation Serif",
+        "TeX Gyre Termes",
+        "TeX Gyre Pagella",
+        "TeX Gyre Bonum",
+        "TeX Gyre Schola",
+        "DejaVu Serif",
+    ],
+    "sans": ["Liberation Sans", "TeX Gyre Heros", "DejaVu Sans", "Carlito", "TeX Gyre Adventor"],
+    "mono": ["Liberation Mono", "DejaVu Sans Mono", "TeX Gyre Cursor"],
+    "hand": ["Dancing Script", "Breip", "Comic Neue"],
+    "cjk-serif": ["Noto Serif CJK SC"],
+    "cjk-sans": ["Noto Sans CJK SC"],
+}
+INKS = ["#111111", "#1a1a2e", "#222831", "#2b2b2b", "#0b1d3a", "#1f2a1f"]
+ACCENTS = ["#1f4e79", "#8b1e3f", "#2e6b30", "#6a3d9a", "#b35900", "#00656b", "#444444", "#9c2a00"]
+PAPERS = ["#ffffff", "#fdfdf8", "#fbf8ef", "#f7f7f7", "#fffef5", "#f4f1e8"]
+HAND_INKS = ["#1a3c8f", "#0f2a6b", "#222222", "#3b2a7a"]
+
+
+@cache
+def installed_fonts() -> dict[str, list[str]]:
+    return {role: glyphs.installed(families) for role, families in FONTS.items()}
+
+
+@dataclass
+class Page:
+    genre: str
+    paper: str  # "sheet": fixed width and height; "roll": as high as its content (receipts, web pages)
+    width: int  # CSS pixels
+    height: int | None  # CSS pixels; None on rolls
+    language: str
+    blocks: list[Block]
+    style: dict[str, str]  # CSS variables
+    data: dict[str, Any] = field(default_factory=dict)  # what the template shows besides blocks
+    font_stack: list[str] = field(default_factory=list)  # the body's families, for the glyph check
+
+    def flow(self) -> list[Block]:
+        return [b for b in self.blocks if b.role == "flow"]
+
+
+def draw_style(
+    rng: np.random.Generator, language: str, kind: str = "serif"
+) -> tuple[dict[str, str], list[str]]:
+    """CSS variables for one page: faces (``kind``: serif or sans for the body), sizes, leading,
+    colours and paper; and the body's font stack."""
+    fonts = installed_fonts()
+    pick = lambda options: options[int(rng.integers(len(options)))]  # noqa: E731
+    body = pick(fonts[kind] or fonts["sans"] or fonts["serif"])
+    other = pick(fonts["sans" if kind == "serif" else "serif"] or [body])
+    cjk = fonts["cjk-serif" if kind == "serif" else "cjk-sans"] or fonts["cjk-sans"]
+    stack = [body, *cjk] if language == "zh" else [body]
+    hand = pick(fonts["hand"]) if fonts["hand"] else body
+    style = {
+        "font": ", ".join(f'"{f}"' for f in stack),
+        "heading-font": ", ".join(f'"{f}"' for f in ([other, *cjk] if language == "zh" else [other])),
+        "mono-font": f'"{pick(fonts["mono"] or [body])}"',
+        "hand-font": f'"{hand}"',
+        "size": f"{int(rng.integers(13, 17))}px",
+        "leading": f"{rng.uniform(1.3, 1.6):.2f}",
+        "ink": pick(INKS),
+        "accent": pick(ACCENTS),
+        "paper": pick(PAPERS),
+        "hand-ink": pick(HAND_INKS),
+        "margin": f"{int(rng.integers(40, 72))}px",
+        "gap": f"{int(rng.integers(8, 16))}px",
+    }
+    return style, stack + [hand]
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    folder = resources.files("gotdata.templates").joinpath("html")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def genres_with_templates() -> list[str]:
+    folder = resources.files("gotdata.templates").joinpath("html")
+    return sorted(
+        p.name.removesuffix(".html")
+        for p in folder.iterdir()
+        if p.name.endswith(".html") and not p.name.startswith("_")
+    )
+
+
+def write_html(page: Page, blocks: list[Block], number: int, math: bool) -> str:
+    """The HTML of one sheet of ``page`` holding ``blocks`` (its ``number``, from 1). Templates
+    place a region's blocks with ``blocks("name")`` and mark the flow's area with ``data-frame``."""
+
+    def element(index: int, block: Block, extra: str = "") -> str:
+        style = f' style="{block.css}"' if block.css else ""
+        classes = " ".join(c for c in ("gd-block", extra, block.classes) if c)
+        return f'<{block.tag} class="{classes}" data-block="{index}"{style}>{block.html}</{block.tag}>'
+
+    def region(name: str) -> Markup:
+        return Markup(
+            "\n".join(element(i, b) for i, b in enumerate(blocks) if b.region == name and b.role != "overlay")
+        )
+
+    def overlays() -> Markup:
+        return Markup(
+            "\n".join(element(i, b, "gd-overlay") for i, b in enumerate(blocks) if b.role == "overlay")
+        )
+
+    template = _environment().get_template(f"{page.genre}.html")
+    return template.render(
+        page=page,
+        blocks=region,
+        overlays=overlays,
+        number=number,
+        math=math,
+        data=page.data,
+        style=page.style,
+    )
+
+
+def numbered(block: Block, number: int) -> Block:
+    """Furniture that names its page: ``{page}`` in its HTML and targets becomes the number."""
+    if "{page}" not in block.markdown:
+        return block
+    text = str(number)
+    return replace(
+        block,
+        html=block.html.replace("{page}", text),
+        markdown=block.markdown.replace("{page}", text),
+        mathpix=block.mathpix.replace("{page}", text),
+        check=block.check.replace("{page}", text) if block.check else block.check,
+    )
