@@ -6,6 +6,9 @@
 - an image larger than ``MAX_IMAGE_PIXELS`` (a decompression bomb) is refused before Chromium
   decodes it, and rejects the page;
 - a time limit per page and a memory cap on the browser's processes (kit.browser);
+- before it is laid out, embedded documents (iframes, objects), canvases and selects are removed,
+  images lose their alt text and form fields their values: the image then shows no text the DOM's
+  text nodes do not hold; a page whose CSS draws text (``::before``/``::after`` content) is rejected;
 - the page is drawn ``SITE_WIDTH`` CSS pixels wide and at most ``SITE_HEIGHT`` high: what lies
   below is cut at the last line that fits, and left out of the target.
 
@@ -56,11 +59,9 @@ def chromium_version() -> str:
 
 
 def corpus(pages: list[Path]) -> Corpus:
-    usable = [p for p in pages if p.stat().st_size <= MAX_FILE_BYTES]
-    if not usable:
-        raise CorpusError(f"no .html file of at most {MAX_FILE_BYTES // 1024**2} MiB among {len(pages)}")
-    root = Path(os.path.commonpath([str(p.parent) for p in usable]))
-    return Corpus("user-html", [CorpusItem(str(p.relative_to(root)), str(p), "user-html") for p in usable])
+    """One item per page (a page too large to read is a counted rejection when drawn)."""
+    root = Path(os.path.commonpath([str(p.parent) for p in pages]))
+    return Corpus("user-html", [CorpusItem(str(p.relative_to(root)), str(p), "user-html") for p in pages])
 
 
 def read_prose(paths: list[Path]) -> tuple[str, ...]:
@@ -82,12 +83,16 @@ def read_prose(paths: list[Path]) -> tuple[str, ...]:
 
 def render_site(browser: Browser, job: Job, params) -> Sample | Rejection:
     path = Path(job.item.value)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return Rejection("file_too_large", f"{path.name}: over {MAX_FILE_BYTES // 1024**2} MiB")
     try:
         laid = browser.render(path, SITE_WIDTH, height=SITE_HEIGHT)
     except BrowserRefused as refused:
         return Rejection(refused.reason, refused.detail)
     if laid.refused_images:
         return Rejection("image_too_large", laid.refused_images[0][:200])
+    if laid.generated_text:
+        return Rejection("generated_text", f"{laid.generated_text} elements draw text from CSS content")
     # the image ends above the first line that does not fit in full
     lines = dom_lines(laid.words)
     below = [line.box[1] for block in lines.values() for line in block if line.box[3] > laid.height]

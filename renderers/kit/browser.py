@@ -45,7 +45,7 @@ ARGS = [
     "--disable-lcd-text",
     "--force-color-profile=srgb",
 ]
-MAX_HEIGHT = 20_000  # pixels: a taller page is refused
+MAX_HEIGHT = 40_000  # CSS pixels: a taller page is refused (it would take long to lay out)
 RESTART_EVERY = 200
 MAX_IMAGE_PIXELS = 40_000_000  # an image file declaring more (a decompression bomb) is not loaded
 MEMORY_CAP = 3 * 1024**3  # bytes of resident memory the browser's processes may hold together
@@ -109,6 +109,29 @@ BLOCKS_SCRIPT = """
 """
 
 
+# an untrusted page made drawable as text nodes alone: embedded documents and canvases go (their
+# text is not this DOM's), images lose their alt text and form fields their values (drawn, but not
+# text nodes); text that CSS generates (::before/::after content) is counted, for the page's rejection
+PREPARE_SCRIPT = """
+() => {
+  document.querySelectorAll("iframe, frame, object, embed, canvas, select").forEach((e) => e.remove());
+  document.querySelectorAll("img").forEach((e) => e.setAttribute("alt", ""));
+  document.querySelectorAll("input, textarea").forEach((e) => {
+    e.setAttribute("value", ""); e.value = ""; e.setAttribute("placeholder", "");
+    if (e.tagName === "TEXTAREA") e.textContent = "";
+  });
+  let generated = 0;
+  for (const el of document.querySelectorAll("body *")) {
+    for (const pseudo of ["::before", "::after"]) {
+      const content = getComputedStyle(el, pseudo).content;
+      if (content && content !== "none" && content !== "normal" && /[^\\s"']/.test(content)) generated++;
+    }
+  }
+  return generated;
+}
+"""
+
+
 class BrowserRefused(Exception):
     """A page the browser would not render: ``reason`` is a short key for counting."""
 
@@ -126,6 +149,7 @@ class LaidOut:
     words: list[dict[str, Any]]  # {"text", "rects": [[x1, y1, x2, y2], ...], "block", "transformed"}
     blocked: list[str] = field(default_factory=list)  # requests aborted: they left the page's folder
     refused_images: list[str] = field(default_factory=list)  # image files too large to decode
+    generated_text: int = 0  # unmarked pages: elements whose ::before/::after content is text
     blocks: list[dict[str, Any]] = field(default_factory=list)  # marked: {"block", "rect", "framed", "rows"}
     frame: list[float] | None = None  # marked pages: the area the flow must stay in
 
@@ -243,6 +267,7 @@ class Browser:
             context.route("**/*", route)
             page = context.new_page()
             page.goto(page_file.as_uri(), wait_until="load")
+            generated = 0 if marked else int(page.evaluate(PREPARE_SCRIPT))
             content = int(page.evaluate("() => document.documentElement.scrollHeight"))
             if content > MAX_HEIGHT:
                 raise BrowserRefused("page_too_tall", f"{content} px, at most {MAX_HEIGHT}")
@@ -253,7 +278,15 @@ class Browser:
             # animations and transitions run to their end (endless ones stop), the caret is hidden
             png = page.screenshot(type="png", animations="disabled", caret="hide") if screenshot else b""
             return LaidOut(
-                png, width, max(1, height), words, blocked, refused_images, laid["blocks"], laid["frame"]
+                png,
+                width,
+                max(1, height),
+                words,
+                blocked,
+                refused_images,
+                generated,
+                laid["blocks"],
+                laid["frame"],
             )
         finally:
             context.close()

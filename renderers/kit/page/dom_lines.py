@@ -4,7 +4,8 @@ by block, into the ``Line`` records of the annotation schema.
 A word's rectangles are its pieces (a word broken across lines has one per line). Within a block,
 a piece joins the line before it when the two overlap vertically by at least half the smaller
 height and the piece does not start left of where that line began (a new line starts at the left
-again, in left-to-right text); otherwise it opens a new line.
+again, in left-to-right text); otherwise it opens a new line. Pieces that touch (a link and the
+comma after it come as two text nodes) join without a space in the line's text.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from gotdata.renderers.kit.page.annotations import Box, Line, enclose
 
 MIN_OVERLAP = 0.5
+TOUCHING = 0.5  # CSS pixels between two pieces of a line that are one word as drawn
 
 
 @dataclass
@@ -32,9 +34,11 @@ def dom_lines(words: list[dict[str, Any]], page: int = 0) -> dict[int, list[Line
             box: Box = (rect[0], rect[1], rect[2], rect[3])
             line = lines[-1] if lines else None
             if line is not None and _same_line(line.box, box):
+                # pieces of one word from two text nodes touch (a link and its comma): no space
+                touching = abs(box[0] - line.words[-1].box[2]) < TOUCHING
                 line.words.append(Word(box, word["text"]))
                 line.box = enclose([line.box, box])
-                line.text += " " + word["text"]
+                line.text += ("" if touching else " ") + word["text"]
             else:
                 lines.append(Line(page, box, word["text"], [Word(box, word["text"])]))
     return by_block
