@@ -39,6 +39,7 @@ import argparse
 import cProfile
 import importlib
 import inspect
+import io
 import json
 import pstats
 import statistics
@@ -77,7 +78,7 @@ class Row:
     n: int  # default samples per measurement: a few seconds each on one core
     params: dict = field(default_factory=dict)
     augment: dict | None = None
-    bare: str = "renderer"  # or "pymupdf"
+    bare: str = "renderer"  # or "pymupdf", "playwright"
     warm: int = WARM
 
     def component(self) -> dict:
@@ -98,6 +99,7 @@ ROWS = [
     Row("music", "music", 20),
     Row("music-page", "music", 12, {"layout": "page"}),
     Row("document", "document", 8, warm=2),
+    Row("html", "html", 24, {"blank_prob": 0, "max_scale": 1.0}, bare="playwright"),
     Row("augment-scan", "latex", 40, {"mode": "page"}, {"profile": "scan"}),
 ]
 
@@ -232,8 +234,72 @@ class PyMuPdfLoop:
         return images
 
 
+class PlaywrightLoop:
+    """What one would write with Playwright for the html renderer's samples: the same pages (each
+    sample's first sheet, written once, untimed, from the engine's seeds, its math and figures in
+    place), then per page a fresh context of the sheet's size, load, full screenshot, PNG as stored.
+    Same browser, same launch flags; no layout probes, words, checks or annotations. Also reports the
+    browser's peak memory (its processes together) while the renderer draws."""
+
+    def __init__(self, row: Row):
+        from gotdata.renderers.html.page import write_html
+        from gotdata.renderers.kit.browser import ARGS, find_chromium
+
+        cls = registry.get(row.renderer)
+        renderer = cls(cls.parse_params(row.params))
+        corpus = renderer.load_corpus([])
+        renderer.setup()
+        self.folder = Path(tempfile.mkdtemp(prefix="bench-html-"))
+        self.pages = []
+        for index in range(max(row.n, 64)):
+            rng = make_rng(sample_seed(SEED, row.renderer, index, 0))
+            plan = renderer._plan(Job(corpus.pick(rng), rng))
+            if isinstance(plan, tuple):
+                renderer._typeset_math([plan])
+                renderer._make_figures([plan])
+                page, ctx = plan
+                html = write_html(page, page.blocks, 1, bool(ctx.formulas))
+                path = renderer.workdir / f"bench-{index}.html"
+                path.write_text(html, encoding="utf-8")
+                self.pages.append((path, page.width, page.height))
+        self.renderer = renderer
+        from playwright.sync_api import sync_playwright
+
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        self.batch = cls.batch_size
+
+    def close(self) -> None:
+        self.browser.close()
+        self.playwright.stop()
+        self.renderer.close()
+
+    def warm_up(self, count: int) -> None:
+        self.rate(count, count)
+
+    def rate(self, n: int, shard_size: int) -> float:
+        from gotdata.renderers.kit.browser import MemoryWatch
+
+        started = time.perf_counter()
+        with MemoryWatch(cap=1 << 50) as watch:
+            for index in range(n):
+                self.shoot(*self.pages[index % len(self.pages)])
+        self.peak = max(getattr(self, "peak", 0), watch.peak)
+        return n / (time.perf_counter() - started)
+
+    def shoot(self, path: Path, width: int, height: int | None) -> None:
+        context = self.browser.new_context(viewport={"width": width, "height": height or 1200})
+        page = context.new_page()
+        page.goto(path.as_uri())
+        png = page.screenshot(type="png", full_page=height is None)
+        stored_png(Image.open(io.BytesIO(png)))
+        context.close()
+
+
 def bare_loop(row: Row):
-    return PyMuPdfLoop(row) if row.bare == "pymupdf" else RendererLoop(row)
+    if row.bare == "pymupdf":
+        return PyMuPdfLoop(row)
+    return PlaywrightLoop(row) if row.bare == "playwright" else RendererLoop(row)
 
 
 # -- the engine side ------------------------------------------------------------------------------
@@ -440,10 +506,15 @@ def main() -> None:
                 with one_cpu():
                     shares = stage_shares(row, n)
             results.append(summary(row, n, loops[row.name].batch, rounds[row.name], shares))
+            if hasattr(loops[row.name], "peak"):  # a browser: its processes' peak memory, together
+                results[-1]["browser_peak_mb"] = round(loops[row.name].peak / 2**20, 1)
     finally:
         for loop in loops.values():
             loop.close()
     print_table(results, args.repeats)
+    for r in results:
+        if "browser_peak_mb" in r:
+            print(f"{r['row']}: the browser's processes held at most {r['browser_peak_mb']:.0f} MiB together")
     if args.json:
         args.json.write_text(json.dumps({"repeats": args.repeats, "rows": results}, indent=2) + "\n")
 

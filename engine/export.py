@@ -40,8 +40,8 @@ COCO_CATEGORIES = [
     "Text",
     "Title",
 ]
-# block category (as the document renderer writes it) -> DocLayNet class
-DOCLAYNET = {
+# block category (as the document and html renderers write it) -> DocLayNet class (None: not exported)
+DOCLAYNET: dict[str, str | None] = {
     "title": "Title",
     "heading": "Section-header",
     "paragraph": "Text",
@@ -57,6 +57,17 @@ DOCLAYNET = {
     "header": "Page-header",
     "footer": "Page-footer",
     "page_number": "Page-footer",
+    # html pages
+    "field": "Text",
+    "checkbox": "List-item",
+    "radio": "List-item",
+    "navigation": "Text",
+    "sidebar": "Text",
+    "text": "Text",  # users' pages: every block is text
+    "stamp": "Picture",
+    "signature": "Picture",
+    "watermark": None,  # drawn across the page, under its text: no layout region
+    "show_through": None,
 }
 
 
@@ -64,7 +75,7 @@ class CocoCounts(NamedTuple):
     images: int
     annotations: int
     skipped_samples: int  # no block_boxes in their metadata
-    skipped_boxes: int  # zero or negative width or height
+    skipped_boxes: int  # zero or negative width or height, or a category with no layout class
 
 
 def _samples(out_dir: str | Path, progress: bool) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -180,14 +191,14 @@ def export_coco(out_dir: str | Path, to: str | Path, progress: bool = True) -> C
                 raise ValueError(f"sample {key}: block on page {page!r}, but it has {len(image_ids)}")
             x1, y1, x2, y2 = (float(v) for v in block["box"])
             width, height = x2 - x1, y2 - y1
-            if width <= 0 or height <= 0:
+            if width <= 0 or height <= 0 or DOCLAYNET[category] is None:
                 skipped_boxes += 1
                 continue
             annotations.append(
                 {
                     "id": len(annotations) + 1,
                     "image_id": image_ids[page],
-                    "category_id": category_ids[DOCLAYNET[category]],
+                    "category_id": category_ids[DOCLAYNET[category]],  # type: ignore[index]
                     "bbox": [x1, y1, width, height],
                     "area": width * height,
                     "iscrowd": 0,

@@ -67,7 +67,7 @@ from gotdata import layout
 from gotdata.export import _replace_atomically, _samples, write_pages
 from gotdata.tabular import argument, parse_tabular
 
-# block category (as the document renderer writes it) -> OmniDocBench category_type
+# block category (as the document and html renderers write it) -> OmniDocBench category_type
 CATEGORIES = {
     "title": "title",
     "heading": "title",
@@ -84,8 +84,19 @@ CATEGORIES = {
     "header": "header",
     "footer": "footer",
     "page_number": "page_number",
+    # html pages
+    "field": "text_block",
+    "checkbox": "text_block",
+    "radio": "text_block",
+    "navigation": "text_block",
+    "sidebar": "text_block",
+    "text": "text_block",  # users' pages
+    "stamp": "abandon",  # overlays: OmniDocBench's regions left out of scoring
+    "signature": "abandon",
+    "watermark": "abandon",
+    "show_through": "abandon",
 }
-UNORDERED = frozenset({"page_footnote", "header", "footer", "page_number"})
+UNORDERED = frozenset({"page_footnote", "header", "footer", "page_number", "abandon"})
 LANGUAGES = {"en": "english", "zh": "simplified_chinese", "mixed": "en_ch_mixed"}
 LAYOUTS = {"1": "single_column", "2": "double_column", "3": "three_column"}
 SNAP_CHARS = 24  # how far a cut between pieces may move to fall between words

@@ -112,3 +112,18 @@ def _contact_sheet(thumbs: list[tuple[str, Image.Image]], columns: int = 4) -> I
         sheet.paste(thumb, (x + 12, y + 4))
         draw.text((x + 12, y + THUMB + 6), component[:32], fill="black")
     return sheet
+
+
+# block category -> outline colour, for pictures of a page's block boxes
+BOX_COLOURS = {"title": "#d62728", "heading": "#9467bd", "caption": "#8c564b", "formula": "#2ca02c",
+               "table": "#17becf", "list": "#bcbd22", "paragraph": "#1f77b4"}  # fmt: skip
+
+
+def draw_block_boxes(image: Image.Image, block_boxes: list[dict], page: int = 0) -> Image.Image:
+    """A copy of ``image`` with the outlines of its page's block boxes (for pictures only)."""
+    drawn = image.convert("RGB")
+    draw = ImageDraw.Draw(drawn)
+    for block in block_boxes:
+        if block.get("page", 0) == page:
+            draw.rectangle(block["box"], outline=BOX_COLOURS.get(block["category"], "#ff7f0e"), width=2)
+    return drawn

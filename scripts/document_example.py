@@ -7,9 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PIL import ImageDraw
-
 from gotdata import registry
+from gotdata.gallery import draw_block_boxes
 from gotdata.renderer import Job, Sample
 from gotdata.seeding import make_rng
 
@@ -22,8 +21,6 @@ PARAMS = {
     "max_dpi": 90,
     "furniture_prob": 1.0,
 }
-COLOURS = {"title": "#d62728", "heading": "#9467bd", "caption": "#8c564b", "formula": "#2ca02c"}
-COLOURS |= {"table": "#17becf", "list": "#bcbd22", "paragraph": "#1f77b4"}
 
 
 def main(seed: int) -> None:
@@ -37,10 +34,7 @@ def main(seed: int) -> None:
         renderer.close()
     if not isinstance(sample, Sample):
         raise SystemExit(f"seed {seed} was rejected ({sample.reason}): try another")
-    image = sample.images[0].convert("RGB")
-    draw = ImageDraw.Draw(image)
-    for block in sample.extra["block_boxes"]:
-        draw.rectangle(block["box"], outline=COLOURS.get(block["category"], "#ff7f0e"), width=2)
+    image = draw_block_boxes(sample.images[0], sample.extra["block_boxes"])
     out = Path(__file__).resolve().parent.parent / "examples" / "document-page.png"
     image.save(out, optimize=True)
     print(f"{out} ({image.width}x{image.height}), prompt {sample.prompt!r}, target:\n{sample.target}")

@@ -14,10 +14,20 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from gotdata import registry
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import PROMPT_FORMAT, PROMPT_MULTIPAGE, Job, Rejection, Renderer, Sample
 from gotdata.renderers.html import sites
-from gotdata.renderers.html.genres import GENRES, LOCALES, MATH_MARK, Context, blank_page, build_page
+from gotdata.renderers.html.blocks import esc
+from gotdata.renderers.html.genres import (
+    FIGURE_KINDS,
+    GENRES,
+    LOCALES,
+    MATH_MARK,
+    Context,
+    blank_page,
+    build_page,
+)
 from gotdata.renderers.html.layout import annotate_sheets, lay_out
 from gotdata.renderers.html.page import Page, installed_fonts
 from gotdata.renderers.html.params import HtmlParams
@@ -26,6 +36,7 @@ from gotdata.renderers.kit.browser import Browser, find_chromium
 from gotdata.renderers.kit.katex import katex_dist, katex_html
 from gotdata.renderers.kit.latex.text import LICENCES
 from gotdata.renderers.kit.page import block_prompt
+from gotdata.renderers.kit.page.figures import KINDS, FigureMaker, markup
 
 SHEET = (794, 1123)  # A4 at 96 CSS pixels per inch
 
@@ -51,6 +62,11 @@ class HtmlRenderer(Renderer):
         if unknown:
             raise ValueError(f"unknown genres {unknown}; known: {', '.join(GENRES)}")
         return params
+
+    @classmethod
+    def output_versions(cls) -> dict[str, str]:
+        # figures are other renderers' images: a new version of one changes these pages
+        return {name: registry.get(name).version for name, _ in sorted(KINDS.values())}
 
     @classmethod
     def dependency_versions(cls) -> dict[str, str]:
@@ -94,11 +110,15 @@ class HtmlRenderer(Renderer):
         self.browser = Browser(timeout=self.params.timeout)
         self.fakers = {locale: Faker(locale) for locales in LOCALES.values() for locale in locales}
         self.genres = list(self.params.genres or GENRES)
+        self.figure_maker: FigureMaker | None = None  # started on the first figure asked for
+        self._batches = 0
         installed_fonts()
 
     def close(self) -> None:
         if hasattr(self, "browser"):
             self.browser.close()
+        if getattr(self, "figure_maker", None) is not None:
+            self.figure_maker.close()
         shutil.rmtree(getattr(self, "workdir", ""), ignore_errors=True)
 
     # -- rendering -------------------------------------------------------------------------------------
@@ -109,7 +129,9 @@ class HtmlRenderer(Renderer):
                 planned.append(job)
                 continue
             planned.append(self._plan(job))
-        self._typeset_math([p for p in planned if isinstance(p, tuple)])
+        ready = [p for p in planned if isinstance(p, tuple)]
+        self._typeset_math(ready)
+        self._make_figures(ready)
         results: list[Sample | Rejection] = []
         for job, plan in zip(jobs, planned, strict=True):
             if isinstance(plan, Job):
@@ -150,6 +172,45 @@ class HtmlRenderer(Renderer):
                     if MATH_MARK.format(number) in block.html:
                         block.html = block.html.replace(MATH_MARK.format(number), rendered or "")
 
+    def _make_figures(self, plans: list[tuple[Page, Context]]) -> None:
+        """Every figure of the batch, batched per renderer; each keeps its renderer's own target
+        (as in composed documents) and its caption says something about it."""
+        requests = [f for _, ctx in plans for f in ctx.figures]
+        if not requests:
+            return
+        if self.figure_maker is None:
+            self.figure_maker = FigureMaker(list(FIGURE_KINDS))
+            self.figure_maker.setup(["en", "zh"])
+        made = iter(self.figure_maker.make(requests, self.workdir, f"fig{self._batches}"))
+        self._batches += 1
+        for page, ctx in plans:
+            figures = [next(made) for _ in ctx.figures]
+            kept = []
+            for block in page.blocks:
+                if block.figure is None or "number" not in block.figure:
+                    kept.append(block)
+                    continue
+                figure = figures[block.figure["number"]]
+                if figure is None:
+                    continue  # its renderer rejected the item: no figure, no caption
+                if block.figure.get("caption"):
+                    block.html, block.check = esc(figure.captions[0]), figure.captions[0]
+                    block.markdown = block.mathpix = figure.captions[0]
+                else:
+                    width = min(
+                        90, round(38 / max(figure.aspect, 0.1))
+                    )  # percent: never taller than wide-ish
+                    block.html = f'<img src="{figure.file}" style="width: {width}%" alt="">'
+                    block.markdown = block.mathpix = markup(figure.kind, figure.target)
+                    block.figure = {
+                        "kind": figure.kind,
+                        "renderer": figure.renderer,
+                        "renderer_version": figure.renderer_version,
+                        "target": figure.target,
+                    }
+                kept.append(block)
+            page.blocks = kept
+
     def _draw(self, job: Job, page: Page, ctx: Context) -> Sample | Rejection:
         p = self.params
         if page.data.get("math_failed"):
@@ -167,7 +228,8 @@ class HtmlRenderer(Renderer):
         params = {"genre": page.genre, "language": page.language, "scale": scale, "sheets": len(sheets)} | {
             k: v for k, v in page.style.items() if k in ("font", "hand-font", "size")
         }
-        extra = made.extra | {"format": p.target, "language": page.language}
+        figures = [b.figure for b in page.blocks if b.figure and "kind" in b.figure]
+        extra = made.extra | {"format": p.target, "language": page.language, "figures": figures}
         if len(made.images) > 1:
             return Sample(made.images, target, params, prompt=PROMPT_MULTIPAGE, extra=extra)
         task = p.task if p.task != "mixed" else ("page", "box", "colour")[int(job.rng.integers(3))]

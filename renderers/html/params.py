@@ -28,9 +28,10 @@ class HtmlParams(RendererParams):
     )
     blank_prob: float = Field(0.03, ge=0, le=1, description="chance of a blank or nearly blank page")
     blank_target: str = Field("[blank page]", min_length=1, description="the target of a page with no text")
-    task: Literal["page", "box", "colour", "mixed"] = Field(
+    task: Literal["page", "box", "colour", "crop", "mixed"] = Field(
         "page",
-        description="whole page; or one block by box or colour-frame prompt (GOT's fine-grained tasks)",
+        description="whole page; one block by box or colour-frame prompt (GOT's fine-grained tasks); "
+        "or one block cut out (crop); mixed: page, box or colour",
     )
     min_scale: float = Field(1.0, ge=0.5, le=3, description="image pixels per CSS pixel, lowest")
     max_scale: float = Field(1.5, ge=0.5, le=3, description="image pixels per CSS pixel, highest")
@@ -41,5 +42,5 @@ class HtmlParams(RendererParams):
         if self.min_pages > self.max_pages or self.min_scale > self.max_scale:
             raise ValueError("min_pages and min_scale must not exceed their max_")
         if self.task != "page" and self.max_pages > 1:
-            raise ValueError("box and colour tasks are for single pages (max_pages: 1)")
+            raise ValueError("box, colour and crop tasks are for single pages (max_pages: 1)")
         return self

@@ -31,7 +31,7 @@ from PIL import Image
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import PROMPT_FORMAT, Job, Rejection, RendererUnavailable, Sample
 from gotdata.renderers.kit.browser import Browser, BrowserRefused, find_chromium
-from gotdata.renderers.kit.page import PageBlock, annotate
+from gotdata.renderers.kit.page import PageBlock, annotate, block_prompt
 from gotdata.renderers.kit.page.annotations import enclose
 from gotdata.renderers.kit.page.dom_lines import dom_lines
 
@@ -116,4 +116,6 @@ def render_site(browser: Browser, job: Job, params) -> Sample | Rejection:
     image = image.crop((0, 0, image.width, cut)) if cut < image.height else image
     extra |= {"format": "text", "blocked_requests": len(laid.blocked)}
     params_used = {"mode": "site", "width": SITE_WIDTH}
+    if params.task in ("box", "colour", "crop"):
+        return block_prompt(params.task, job.rng, image, extra["block_boxes"], target, params_used, extra)
     return Sample([image], target, params_used, prompt=PROMPT_FORMAT, extra=extra)

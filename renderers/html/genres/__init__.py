@@ -33,6 +33,7 @@ GENRES = (
 )
 LOCALES = {"en": ["en_US", "en_GB"], "zh": ["zh_CN"]}
 MATH_MARK = "\x00math{}\x00"  # where a formula's KaTeX HTML goes, once the batch's math is typeset
+FIGURE_KINDS = ("chart", "molecule", "music", "geometry")
 
 
 def build_page(genre: str, ctx: Context) -> Page:
@@ -52,6 +53,7 @@ class Context:
     params: HtmlParams
     pool: tuple[str, ...] = ()  # the user's paragraphs, if any
     formulas: list[tuple[str, bool]] = field(default_factory=list)
+    figures: list[tuple[str, int, str]] = field(default_factory=list)  # (kind, seed, language) asked for
 
     # -- chance --------------------------------------------------------------------------------------
     def pick(self, options):
@@ -103,6 +105,28 @@ class Context:
             tex = generator.formula() if display else generator.small(0)
         self.formulas.append((tex, display))
         return tex, MATH_MARK.format(len(self.formulas) - 1)
+
+    # -- figures -------------------------------------------------------------------------------------
+    def figure(self, region: str = "main", kinds: tuple[str, ...] = FIGURE_KINDS) -> list[Block]:
+        """A figure made by another renderer (through the registry, once per batch) and its
+        caption: two blocks, filled in once the figure is made (both go when its renderer rejects)."""
+        kind = self.pick(kinds)
+        self.figures.append((kind, int(self.rng.integers(2**31)), self.language))
+        number = len(self.figures) - 1
+        return [
+            Block(kind, "", "", "", None, region=region, tag="figure", figure={"number": number}),
+            Block(
+                "caption",
+                "",
+                "",
+                "",
+                None,
+                region=region,
+                tag="p",
+                classes="caption",
+                figure={"number": number, "caption": True},
+            ),
+        ]
 
     # -- overlays ------------------------------------------------------------------------------------
     def overlays(
