@@ -154,7 +154,8 @@ class HtmlRenderer(Renderer):
             page = blank_page(ctx, *SHEET)
         else:
             page = build_page(self.genres[int(rng.integers(len(self.genres)))], ctx)
-        missing = glyphs.missing_glyphs(" ".join(b.check or "" for b in page.blocks), page.font_stack)
+        text = " ".join(b.check or "" for b in page.blocks)
+        missing = glyphs.missing_glyphs(text, page.font_stack, glyphs.fontconfig_file)
         if missing:
             return Rejection("missing_glyph", missing[:20])
         return page, ctx

@@ -29,6 +29,8 @@ from gotdata.renderers.kit.page.verify import agreement
 
 MIN_DOM_AGREEMENT = 1.0
 SLACK = 1.0  # CSS pixels a block may stick out of its frame (sub-pixel layout)
+HEADINGS = ("heading", "title")
+RETRIES = 2  # rows a cut table may give up before its sheet is rejected
 Box = tuple[float, float, float, float]
 
 
@@ -56,11 +58,17 @@ def lay_out(
             if page.height is None or outside is None:
                 sheets.append(Sheet(remaining + extra, laid))
                 return sheets
-            head, tail = _cut(remaining, outside, laid)
-            if not head:
-                return Rejection("block_too_tall", f"{remaining[0].category} does not fit on a sheet")
-            laid = _render(browser, page, head + extra, number, folder, scale, math)
-            if _first_outside(laid, len(head)) is not None:
+            probe = laid
+            for fewer in range(RETRIES + 1):
+                # a table cut between rows can grow (its last row takes the closing rule, its columns
+                # widen): it is cut a row earlier
+                head, tail = _cut(remaining, outside, probe, fewer)
+                if not head:
+                    return Rejection("block_too_tall", f"{remaining[0].category} does not fit on a sheet")
+                laid = _render(browser, page, head + extra, number, folder, scale, math)
+                if _first_outside(laid, len(head)) is None:
+                    break
+            else:
                 return Rejection("overflow", "the flow still leaves its frame once cut")
             sheets.append(Sheet(head + extra, laid))
             if len(sheets) == max_sheets:
@@ -99,8 +107,14 @@ def _first_outside(laid: LaidOut, flow: int) -> int | None:
     return None
 
 
-def _cut(remaining: list[Block], index: int, laid: LaidOut) -> tuple[list[Block], list[Block]]:
-    """The flow that fits before ``index`` (with the rows of a table there that fit), and the rest."""
+def _cut(
+    remaining: list[Block], index: int, laid: LaidOut, fewer: int = 0
+) -> tuple[list[Block], list[Block]]:
+    """The flow that fits before ``index`` (with the rows of a table there that fit, less
+    ``fewer``), and the rest. A heading never ends a sheet: it goes on with what it heads."""
+    framed = {b["block"] for b in laid.blocks if b["framed"]}
+    while index > 0 and remaining[index - 1].category in HEADINGS and index - 1 in framed:
+        index -= 1
     block = remaining[index]
     if block.table is not None and laid.frame is not None and len(block.table.body) > 1:
         rows = next(b["rows"] for b in laid.blocks if b["block"] == index)
@@ -109,6 +123,7 @@ def _cut(remaining: list[Block], index: int, laid: LaidOut) -> tuple[list[Block]
             if not _inside(rect, laid.frame):
                 break
             fitting += 1
+        fitting -= fewer
         if 2 <= fitting < len(block.table.body):
             first, rest = block.table.cut(fitting)
             return [*remaining[:index], _table_block(block, first)], [
@@ -167,19 +182,21 @@ def annotate_sheets(
 
 def _check(sheet: Sheet) -> Rejection | None:
     laid = sheet.laid
+    if laid.clipped:
+        return Rejection("text_clipped", f"an element cuts {laid.clipped[0]!r}")
     words: dict[int, list[str]] = {}
     for word in laid.words:
         if word["transformed"]:
             return Rejection("text_transform", f"CSS re-cases {word['text']!r}")
         for rect in word["rects"]:
-            if (
-                rect[0] < -SLACK
-                or rect[1] < -SLACK
-                or rect[2] > laid.width + SLACK
-                or rect[3] > laid.height + SLACK
-            ):
+            outside = rect[0] < -SLACK or rect[1] < -SLACK
+            if outside or rect[2] > laid.width + SLACK or rect[3] > laid.height + SLACK:
                 return Rejection("text_outside_page", word["text"])
-        words.setdefault(word["block"], []).append(word["text"])
+        said = words.setdefault(word["block"], [])
+        if word.get("piece", 0) > 0 and said:  # the rest of a word broken across lines
+            said[-1] += word["text"]
+        else:
+            said.append(word["text"])
     for index, block in enumerate(sheet.blocks):
         if not block.check:
             continue

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from gotdata.renderers.html.blocks import Block
 from gotdata.renderers.kit import glyphs
 
-# Font families by role, from Debian packages (fonts-liberation2, tex-gyre, fonts-dejavu,
+# Font families by role, from Debian packages (fonts-liberation2, fonts-texgyre, fonts-dejavu,
 # fonts-crosextra-carlito, fonts-noto-cjk; handwriting: fonts-dancingscript, fonts-breip,
 # fonts-comic-neue). Only installed ones are drawn.
 FONTS = {
@@ -38,6 +38,7 @@ FONTS = {
     "hand": ["Dancing Script", "Breip", "Comic Neue"],
     "cjk-serif": ["Noto Serif CJK SC"],
     "cjk-sans": ["Noto Sans CJK SC"],
+    "cjk-hand": ["AR PL KaitiM GB"],  # fonts-arphic-gkai00mp
 }
 INKS = ["#111111", "#1a1a2e", "#222831", "#2b2b2b", "#0b1d3a", "#1f2a1f"]
 ACCENTS = ["#1f4e79", "#8b1e3f", "#2e6b30", "#6a3d9a", "#b35900", "#00656b", "#444444", "#9c2a00"]
@@ -47,7 +48,8 @@ HAND_INKS = ["#1a3c8f", "#0f2a6b", "#222222", "#3b2a7a"]
 
 @cache
 def installed_fonts() -> dict[str, list[str]]:
-    return {role: glyphs.installed(families) for role, families in FONTS.items()}
+    """The families of each role that fontconfig, Chromium's font source, has as OpenType files."""
+    return {role: [f for f in families if glyphs.fontconfig_file(f)] for role, families in FONTS.items()}
 
 
 @dataclass
@@ -78,11 +80,12 @@ def draw_style(
     cjk = fonts["cjk-serif" if kind == "serif" else "cjk-sans"] or fonts["cjk-sans"]
     stack = [body, *cjk] if language == "zh" else [body]
     hand = pick(fonts["hand"]) if fonts["hand"] else body
+    brush = fonts["cjk-hand"] if language == "zh" else []  # Chinese written by hand: a kaiti face
     style = {
         "font": ", ".join(f'"{f}"' for f in stack),
         "heading-font": ", ".join(f'"{f}"' for f in ([other, *cjk] if language == "zh" else [other])),
         "mono-font": f'"{pick(fonts["mono"] or [body])}"',
-        "hand-font": f'"{hand}"',
+        "hand-font": ", ".join(f'"{f}"' for f in [hand, *brush]),
         "size": f"{int(rng.integers(13, 17))}px",
         "leading": f"{rng.uniform(1.3, 1.6):.2f}",
         "ink": pick(INKS),
@@ -92,7 +95,7 @@ def draw_style(
         "margin": f"{int(rng.integers(40, 72))}px",
         "gap": f"{int(rng.integers(8, 16))}px",
     }
-    return style, stack + [hand]
+    return style, stack + [hand, *brush]
 
 
 @cache

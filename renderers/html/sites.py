@@ -33,7 +33,7 @@ from gotdata.renderer import PROMPT_FORMAT, Job, Rejection, RendererUnavailable,
 from gotdata.renderers.kit.browser import Browser, BrowserRefused, find_chromium
 from gotdata.renderers.kit.page import PageBlock, annotate, block_prompt
 from gotdata.renderers.kit.page.annotations import enclose
-from gotdata.renderers.kit.page.dom_lines import dom_lines
+from gotdata.renderers.kit.page.dom_lines import dom_lines, joined
 
 SITE_WIDTH = 1024
 SITE_HEIGHT = 1600
@@ -81,6 +81,12 @@ def read_prose(paths: list[Path]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _drawn(box, width: int) -> bool:
+    """Whether a line reaches into the image (lines placed off the page, such as "skip to content"
+    links, are not drawn: they are no text of it)."""
+    return box[1] >= 0 and box[2] > 0 and box[0] < width
+
+
 def render_site(browser: Browser, job: Job, params) -> Sample | Rejection:
     path = Path(job.item.value)
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -91,6 +97,8 @@ def render_site(browser: Browser, job: Job, params) -> Sample | Rejection:
         return Rejection(refused.reason, refused.detail)
     if laid.refused_images:
         return Rejection("image_too_large", laid.refused_images[0][:200])
+    if laid.clipped:
+        return Rejection("text_clipped", f"an element cuts {laid.clipped[0]!r}")
     if laid.generated_text:
         return Rejection("generated_text", f"{laid.generated_text} elements draw text from CSS content")
     # the image ends above the first line that does not fit in full
@@ -100,14 +108,13 @@ def render_site(browser: Browser, job: Job, params) -> Sample | Rejection:
     cut = max(1, int(cut))
     blocks = []
     for number in sorted(lines):
-        kept = [
-            line
-            for line in lines[number]
-            if line.box[3] <= cut and line.box[2] > 0 and line.box[0] < laid.width
-        ]
+        kept = [line for line in lines[number] if line.box[3] <= cut and _drawn(line.box, laid.width)]
+        if any(line.box[0] < 0 < line.box[2] or line.box[0] < laid.width < line.box[2] for line in kept):
+            return Rejection("text_clipped", "a line runs past the page's side")
+        kept = [line for line in kept if line.box[0] >= 0 and line.box[2] <= laid.width]
         if not kept:
             continue
-        text = " ".join(line.text for line in kept)
+        text = joined(kept)
         blocks.append(PageBlock("text", text, {0: enclose([line.box for line in kept])}, kept))
     if not blocks:
         return Rejection("no_text", "the page shows no text")

@@ -58,6 +58,7 @@ WORDS_SCRIPT = """
 (marked) => {
   const blocks = new Map();
   const words = [];
+  const clipped = [];
   const blockOf = (el) => {
     if (marked) {
       const owner = el.closest("[data-block]");
@@ -66,6 +67,28 @@ WORDS_SCRIPT = """
     while (el.parentElement && getComputedStyle(el).display.startsWith("inline")) el = el.parentElement;
     if (!blocks.has(el)) blocks.set(el, blocks.size);
     return blocks.get(el);
+  };
+  // the area an element's content shows in: its clipping ancestors' boxes (overflow, clip), intersected
+  const clips = new Map();
+  const clipOf = (el) => {
+    if (!el) return [-Infinity, -Infinity, Infinity, Infinity];
+    if (clips.has(el)) return clips.get(el);
+    let area = clipOf(el.parentElement);
+    const style = getComputedStyle(el);
+    if (el !== document.documentElement && el !== document.body && (style.overflowX !== "visible"
+        || style.overflowY !== "visible" || style.clip !== "auto" || style.clipPath !== "none")) {
+      const r = el.getBoundingClientRect();
+      area = [Math.max(area[0], r.left), Math.max(area[1], r.top), Math.min(area[2], r.right),
+              Math.min(area[3], r.bottom)];
+    }
+    clips.set(el, area);
+    return area;
+  };
+  // the share of a rectangle inside an area
+  const shown = (r, a) => {
+    const w = Math.max(0, Math.min(r[2], a[2]) - Math.max(r[0], a[0]));
+    const h = Math.max(0, Math.min(r[3], a[3]) - Math.max(r[1], a[1]));
+    return (w * h) / Math.max(1e-6, (r[2] - r[0]) * (r[3] - r[1]));
   };
   const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -80,13 +103,39 @@ WORDS_SCRIPT = """
       const range = document.createRange();
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
-      const rects = [...range.getClientRects()]
+      const area = clipOf(el);
+      // a piece hidden by its clipping ancestors is no word; one cut by them is a clipped word
+      const all = [...range.getClientRects()]
         .filter((r) => r.width > 0 && r.height > 0)
         .map((r) => [r.left, r.top, r.right, r.bottom]);
-      if (rects.length) words.push({text: match[0], rects, block: blockOf(el), transformed});
+      const rects = all.filter((r) => shown(r, area) > 0.1);
+      if (rects.some((r) => shown(r, area) < 0.9)) clipped.push(match[0]);
+      if (rects.length === 1) words.push({text: match[0], rects, block: blockOf(el), transformed});
+      else if (rects.length > 1) {
+        // a word broken across lines (at a hyphen, or wrapped anywhere): one piece per line, each
+        // with the characters it holds
+        const pieces = [];
+        let offset = match.index;
+        for (const ch of match[0]) {
+          range.setStart(node, offset);
+          range.setEnd(node, offset + ch.length);
+          offset += ch.length;
+          const box = [...range.getClientRects()].find((r) => r.width > 0 && r.height > 0);
+          if (!box) continue;
+          const last = pieces[pieces.length - 1];
+          if (last && Math.abs(last.rect[1] - box.top) < 0.5 * box.height) {
+            last.text += ch;
+            last.rect = [Math.min(last.rect[0], box.left), Math.min(last.rect[1], box.top),
+                         Math.max(last.rect[2], box.right), Math.max(last.rect[3], box.bottom)];
+          } else pieces.push({text: ch, rect: [box.left, box.top, box.right, box.bottom]});
+        }
+        const block = blockOf(el);
+        pieces.forEach((piece, number) =>
+          words.push({text: piece.text, rects: [piece.rect], block, transformed, piece: number}));
+      }
     }
   }
-  return words;
+  return {words, clipped};
 }
 """
 
@@ -123,8 +172,13 @@ PREPARE_SCRIPT = """
   let generated = 0;
   for (const el of document.querySelectorAll("body *")) {
     for (const pseudo of ["::before", "::after"]) {
-      const content = getComputedStyle(el, pseudo).content;
-      if (content && content !== "none" && content !== "normal" && /[^\\s"']/.test(content)) generated++;
+      const style = getComputedStyle(el, pseudo);
+      const content = style.content;
+      if (!content || content === "none" || content === "normal" || !/[^\\s"']/.test(content)) continue;
+      // drawn only if shown: a clearfix's hidden "." is not
+      const shown = style.display !== "none" && style.visibility === "visible" && style.opacity !== "0"
+        && style.height !== "0px" && style.fontSize !== "0px";
+      if (shown) generated++;
     }
   }
   return generated;
@@ -146,9 +200,12 @@ class LaidOut:
     png: bytes
     width: int
     height: int
-    words: list[dict[str, Any]]  # {"text", "rects": [[x1, y1, x2, y2], ...], "block", "transformed"}
+    # {"text", "rects": [[x1, y1, x2, y2], ...], "block", "transformed"}; a word broken across lines
+    # comes as one entry per line, numbered by "piece" from 0
+    words: list[dict[str, Any]]
     blocked: list[str] = field(default_factory=list)  # requests aborted: they left the page's folder
     refused_images: list[str] = field(default_factory=list)  # image files too large to decode
+    clipped: list[str] = field(default_factory=list)  # words a clipping ancestor cuts (part shown)
     generated_text: int = 0  # unmarked pages: elements whose ::before/::after content is text
     blocks: list[dict[str, Any]] = field(default_factory=list)  # marked: {"block", "rect", "framed", "rows"}
     frame: list[float] | None = None  # marked pages: the area the flow must stay in
@@ -273,7 +330,7 @@ class Browser:
                 raise BrowserRefused("page_too_tall", f"{content} px, at most {MAX_HEIGHT}")
             height = fixed_height or content
             page.set_viewport_size({"width": width, "height": max(1, height)})
-            words = page.evaluate(WORDS_SCRIPT, marked)
+            found = page.evaluate(WORDS_SCRIPT, marked)
             laid = page.evaluate(BLOCKS_SCRIPT) if marked else {"blocks": [], "frame": None}
             # animations and transitions run to their end (endless ones stop), the caret is hidden
             png = page.screenshot(type="png", animations="disabled", caret="hide") if screenshot else b""
@@ -281,12 +338,13 @@ class Browser:
                 png,
                 width,
                 max(1, height),
-                words,
-                blocked,
-                refused_images,
-                generated,
-                laid["blocks"],
-                laid["frame"],
+                found["words"],
+                blocked=blocked,
+                refused_images=refused_images,
+                clipped=found["clipped"],
+                generated_text=generated,
+                blocks=laid["blocks"],
+                frame=laid["frame"],
             )
         finally:
             context.close()

@@ -6,11 +6,15 @@ an empty box (tofu) in the image while the target still holds the character.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Callable
 from functools import cache
 
 from fontTools.ttLib import TTCollection, TTFont
 
 CJK_FALLBACK = "Noto Sans CJK SC"
+OPENTYPE = (".ttf", ".otf", ".ttc", ".otc")
 
 
 @cache
@@ -20,6 +24,21 @@ def font_file(family: str) -> str:
 
     props = font_manager.FontProperties(family=family)
     return font_manager.findfont(props, fallback_to_default=False)
+
+
+@cache
+def fontconfig_file(family: str) -> str | None:
+    """The OpenType or TrueType file fontconfig (what Chromium draws with) has for ``family`` itself;
+    None where it would substitute another family or has only a Type 1 font (Chromium draws none)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    done = subprocess.run(
+        [fc_match, "-f", "%{family}|%{file}", family], capture_output=True, text=True, timeout=30
+    )
+    names, _, path = done.stdout.partition("|")
+    same = family.lower() in {name.strip().lower() for name in names.split(",")}
+    return path if done.returncode == 0 and same and path.lower().endswith(OPENTYPE) else None
 
 
 def installed(families: list[str]) -> list[str]:
@@ -70,13 +89,14 @@ def advance_widths(families: list[str], chars: str) -> dict[str, float]:
 
 
 @cache
-def _coverage(families: tuple[str, ...]) -> frozenset[int]:
-    return frozenset().union(*(_codepoints(font_file(f)) for f in families))
+def _coverage(families: tuple[str, ...], locate: Callable[[str], str | None]) -> frozenset[int]:
+    return frozenset().union(*(_codepoints(path) for path in map(locate, families) if path))
 
 
-def missing_glyphs(text: str, families: list[str]) -> str:
-    """The characters of ``text`` (spaces aside) that none of ``families`` has, in order, once each."""
-    covered = _coverage(tuple(families))
+def missing_glyphs(text: str, families: list[str], locate: Callable[[str], str | None] = font_file) -> str:
+    """The characters of ``text`` (spaces aside) that none of ``families`` has, in order, once each;
+    ``locate`` finds a family's file (matplotlib's list by default; ``fontconfig_file`` for a browser)."""
+    covered = _coverage(tuple(families), locate)
     seen: dict[str, None] = {}
     for char in text:
         if not char.isspace() and ord(char) not in covered:

@@ -40,9 +40,19 @@ def build_page(genre: str, ctx: Context) -> Page:
     return importlib.import_module(f"gotdata.renderers.html.genres.{genre}").build(ctx)
 
 
+# the bundled dictionary is from 1906: its entries that use racial slurs are left out of pages
+UNFIT = re.compile(r"\bnigger|\bnegro|\bdarky|\bjap\b|\bchink", re.IGNORECASE)
+
+
+@cache
+def decent_paragraphs(language: str) -> tuple[str, ...]:
+    """The bundled prose without paragraphs that use slurs, or the corpus's ``##`` separators."""
+    return tuple(p for p in paragraphs(language) if not UNFIT.search(p) and "##" not in p)
+
+
 @cache
 def _titles(language: str, pool: tuple[str, ...]) -> Titles:
-    return Titles(language, pool, paragraphs(language))
+    return Titles(language, pool, decent_paragraphs(language))
 
 
 @dataclass
@@ -71,7 +81,7 @@ class Context:
     # -- prose ---------------------------------------------------------------------------------------
     @property
     def paragraphs(self) -> tuple[str, ...]:
-        return self.pool or paragraphs(self.language)
+        return self.pool or decent_paragraphs(self.language)
 
     def sentences(self, count: int) -> str:
         text = self.pick(self.paragraphs)

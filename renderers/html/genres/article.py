@@ -43,19 +43,38 @@ WORDS = {
 }  # fmt: skip
 
 
+# words a phrase should not end on
+DANGLING = {
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "for", "with", "by", "at", "from",
+    "which", "that", "who", "whom", "his", "her", "its", "their", "is", "was", "be", "as", "than",
+}  # fmt: skip
+
+
 # -- prose helpers, shared with the other genres of this set (slides, textbook, report, menu) -----
+# a dictionary's headword ("SATIETY, n."): the bundled English prose is The Devil's Dictionary
+HEADWORD = re.compile(r"\b[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+)*, (?:n|adj|adv|v|v\.t|v\.i|n\.pl|pp|pro)\.\s*")
+
+
 def prose(ctx, count: int) -> str:
-    """About ``count`` sentences; a Chinese paragraph of the bundled text is short, so several."""
+    """About ``count`` sentences; a Chinese paragraph of the bundled text is short, so several.
+    English: without the dictionary's headwords, which read as sentences of their own."""
     if ctx.language == "zh":
         return "".join(ctx.sentences(2) for _ in range(count))
-    return ctx.sentences(count)
+    for _ in range(5):
+        text = HEADWORD.sub("", ctx.sentences(count)).strip()
+        if len(text) > 20:
+            return text
+    return text or ctx.sentences(count)
 
 
 def phrase(ctx, low: int, high: int) -> str:
     """A short phrase (a bullet point, a row label). Chinese: a whole clause of the prose between
     two punctuation marks, not ``ctx.words``' cut at any character (which leaves a dangling quote)."""
     if ctx.language != "zh":
-        return ctx.words(low, high)
+        words = ctx.words(low, high).split(" ")
+        while len(words) > 1 and words[-1].lower() in DANGLING:  # not "Induces feed and"
+            words.pop()
+        return " ".join(words)
     for _ in range(10):
         clauses = re.split(r"[，。！？；：、“”‘’《》（）()\s]+", ctx.sentences(2))
         fitting = [c for c in clauses if low + 1 <= len(c) <= high + 6]
@@ -99,7 +118,7 @@ def build(ctx) -> Page:
     blocks.append(b.text("paragraph", f"{byline} · {w['updated']} {date} · {minutes}", classes="byline"))
     blocks.append(b.text("paragraph", prose(ctx, ctx.between(2, 4)), classes="lead"))
     extras = ["list", "quote", None]
-    for _ in range(ctx.between(2, 3)):
+    for _ in range(ctx.between(2, 4)):
         blocks.append(b.heading(ctx.heading() if ctx.chance(0.4) else headline(ctx), ctx.pick([2, 3])))
         for _ in range(ctx.between(1, 3)):
             blocks.append(b.text("paragraph", prose(ctx, ctx.between(2, 4))))

@@ -8,8 +8,10 @@ blocks): a section heading, one to three fields side by side, or a question and 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gotdata.renderers.html import blocks as b
-from gotdata.renderers.html.blocks import Block
+from gotdata.renderers.html.blocks import Block, esc
 from gotdata.renderers.html.page import Page
 
 WIDTH, HEIGHT = 794, 1123
@@ -119,19 +121,104 @@ RELATIONS = {
 }
 
 
-class Rows:
-    """The form's blocks, row by row: each row a region of its own, in reading order."""
+class Form:
+    """The form's blocks, row by row (each row a region of its own, in reading order), filled in
+    by one applicant who left some of it blank."""
 
-    def __init__(self):
+    def __init__(self, ctx):
+        self.ctx, self.fake, self.w = ctx, ctx.fake, WORDS[ctx.language]
+        self.colon = "：" if ctx.language == "zh" else ":"
         self.blocks: list[Block] = []
         self.rows: list[tuple[str, str]] = []  # (region, kind of row)
+        self.blanks = ctx.rng.uniform(0, 0.3)  # how much of the form was left unfilled
+        self.name = self.fake.name()
 
-    def add(self, kind: str, *blocks: Block) -> None:
+    def row(self, kind: str, *blocks: Block) -> None:
         region = f"row{len(self.rows)}"
         for block in blocks:
             block.region = region
         self.rows.append((region, kind))
         self.blocks += blocks
+
+    def field(self, key: str, value: str, width: str = "") -> Block:
+        value = "" if self.ctx.chance(self.blanks) else value
+        return b.filled_field(self.w[key], value, classes=width, colon=self.colon)
+
+    def choice(self, key: str, several: bool = False) -> None:
+        """A question and its options: radio buttons (one ticked, or none) or checkboxes."""
+        ctx = self.ctx
+        label, options = self.w[key]
+        if several:
+            options = options[: ctx.between(3, len(options))]
+            ticked = [ctx.chance(0.4) for _ in options]
+        else:
+            one = -1 if ctx.chance(self.blanks) else ctx.between(0, len(options) - 1)
+            ticked = [n == one for n in range(len(options))]
+        kind = "checkbox" if several else "radio"
+        self.row(
+            "choice",
+            b.text("paragraph", label, tag="div", classes="question"),
+            *(b.control(kind, o, t) for o, t in zip(options, ticked, strict=True)),
+        )
+
+    # -- sections ------------------------------------------------------------------------------------
+    def personal(self) -> None:
+        fake, zh = self.fake, self.ctx.language == "zh"
+        birth = fake.date_of_birth(minimum_age=18, maximum_age=80).strftime("%Y-%m-%d")
+        self.row("fields", self.field("name", self.name, "wide"), self.field("birth", birth))
+        nation = self.ctx.pick(ETHNIC) if zh else fake.country()
+        number = fake.ssn() if zh else fake.bothify("??#######").upper()
+        self.row("fields", self.field("nationality", nation), self.field("id", number))
+        self.choice("gender")
+        if self.ctx.chance(0.5):
+            self.choice("marital")
+
+    def contact(self) -> None:
+        fake = self.fake
+        self.row("fields", self.field("address", fake.street_address().replace("\n", ", ")))
+        self.row("fields", self.field("city", fake.city()), self.field("postcode", fake.postcode()))
+        self.row(
+            "fields", self.field("phone", fake.phone_number()), self.field("email", fake.email(), "wide")
+        )
+        if self.ctx.chance(0.6):
+            self.choice("prefer")
+
+    def work(self) -> None:
+        fake = self.fake
+        self.row("fields", self.field("employer", fake.company(), "wide"), self.field("job", fake.job()))
+        self.row("fields", self.field("since", fake.date(pattern="%Y-%m")))
+        self.choice("status")
+
+    def interests(self) -> None:
+        self.choice("topics", several=True)
+
+    def emergency(self) -> None:
+        relation = self.ctx.pick(RELATIONS[self.ctx.language])
+        self.row(
+            "fields",
+            self.field("name", self.fake.name(), "wide"),
+            self.field("relation", relation),
+            self.field("phone", self.fake.phone_number()),
+        )
+
+    def declaration(self) -> None:
+        ctx, w = self.ctx, self.w
+        self.row("section", b.heading(w["declaration"], 3))
+        self.row("text", b.text("paragraph", w["declare"]))
+        self.row("choice", b.control("checkbox", w["agree"], not ctx.chance(self.blanks)))
+        if ctx.chance(0.5):
+            self.row("choice", b.control("checkbox", w["news"], ctx.chance(0.5)))
+        date = self.fake.date_between("-2y").strftime("%Y-%m-%d")
+        self.row(
+            "sign", self.field("date", date), b.filled_field(w["sign"], "", classes="wide", colon=self.colon)
+        )
+        if ctx.chance(0.4):  # a boxed strip the office fills in, left blank
+            self.row(
+                "office",
+                b.heading(w["office"], 4),
+                b.filled_field(w["reference"], "", colon=self.colon),
+                b.filled_field(w["received"], "", colon=self.colon),
+            )
 
 
 def build(ctx) -> Page:
@@ -139,51 +226,18 @@ def build(ctx) -> Page:
     style, stack = ctx.style(ctx.pick(["sans", "serif"]))
     style["margin"] = f"{ctx.between(40, 60)}px"
     style["size"] = f"{ctx.between(12, 15)}px"  # a form fits its sheet
-    blanks = ctx.rng.uniform(0, 0.3)  # how much of the form was left unfilled
 
-    def field(label: str, value: str, width: str = "") -> Block:
-        return b.filled_field(label, "" if ctx.chance(blanks) else value, classes=width)
-
-    def choice(form: Rows, question: tuple[str, list[str]], several: bool = False) -> None:
-        label, options = question
-        options = options[: ctx.between(min(3, len(options)), len(options))] if several else options
-        if several:
-            ticked = [ctx.chance(0.4) for _ in options]
-        else:
-            one = ctx.between(0, len(options) - 1) if not ctx.chance(blanks) else -1
-            ticked = [n == one for n in range(len(options))]
-        kind = "checkbox" if several else "radio"
-        form.add(
-            "choice",
-            b.text("paragraph", label, tag="div", classes="question"),
-            *(b.control(kind, o, t) for o, t in zip(options, ticked, strict=True)),
-        )
-
-    form = Rows()
     header = [
-        b.text("paragraph", fake.company(), tag="div", classes="issuer"),
-        b.title(ctx.pick(w["titles"])),
+        b.text("paragraph", fake.company(), region="header", tag="div", classes="issuer"),
+        b.title(ctx.pick(w["titles"]), region="header"),
     ]
     if ctx.chance(0.6):
-        header.append(b.text("paragraph", f"{w['form']} {fake.bothify('??-###').upper()}", classes="form-no"))
+        number = f"{w['form']} {fake.bothify('??-###').upper()}"
+        header.append(b.text("paragraph", number, region="header", classes="form-no"))
     if ctx.chance(0.7):
-        header.append(b.text("paragraph", w["intro"], classes="intro"))
-    for block in header:
-        block.region = "header"
+        header.append(b.text("paragraph", w["intro"], region="header", classes="intro"))
 
-    name = fake.name()
-    sections = {
-        "personal": lambda: _personal(form, ctx, w, field, choice, name),
-        "contact": lambda: _contact(form, ctx, w, field, choice),
-        "work": lambda: _work(form, ctx, w, field, choice),
-        "interests": lambda: choice(form, w["topics"], several=True),
-        "emergency": lambda: form.add(
-            "fields",
-            field(w["name"], fake.name(), "wide"),
-            field(w["relation"], ctx.pick(RELATIONS[language])),
-            field(w["phone"], fake.phone_number()),
-        ),
-    }
+    form = Form(ctx)
     optional = ["work", "interests", "emergency"]
     chosen = ["personal", "contact"] + [
         optional[i] for i in sorted(ctx.rng.permutation(3)[: ctx.between(0, 2)])
@@ -192,61 +246,26 @@ def build(ctx) -> Page:
     for number, section in enumerate(chosen, 1):
         heading = w[section]
         if numbered:
-            heading = f"{number}. {heading}" if language == "en" else f"{_chinese_number(number)}、{heading}"
-        form.add("section", b.heading(heading, 3))
-        sections[section]()
-
-    form.add("section", b.heading(w["declaration"], 3))
-    form.add("text", b.text("paragraph", w["declare"]))
-    form.add("choice", b.control("checkbox", w["agree"], not ctx.chance(blanks)))
-    if ctx.chance(0.5):
-        form.add("choice", b.control("checkbox", w["news"], ctx.chance(0.5)))
-    form.add(
-        "sign", field(w["date"], fake.date(pattern="%Y-%m-%d")), b.filled_field(w["sign"], "", classes="wide")
-    )
-    if ctx.chance(0.4):  # a boxed strip the office fills in, left blank
-        form.add(
-            "office",
-            b.heading(w["office"], 4),
-            b.filled_field(w["reference"], ""),
-            b.filled_field(w["received"], ""),
-        )
+            heading = f"{number}. {heading}" if language == "en" else f"{'一二三四五'[number - 1]}、{heading}"
+        form.row("section", b.heading(heading, 3))
+        getattr(form, section)()
+    form.declaration()
 
     overlays = ctx.overlays(WIDTH, HEIGHT, ("signature", "stamp"), STAMPS[language])
+    # the applicant signs, on the signature line
+    overlays = [_signed(o, form.name, ctx) if o.category == "signature" else o for o in overlays]
     data = {"rows": form.rows, "look": ctx.pick(["lines", "boxes"]), "bar": ctx.chance(0.5)}
     return Page("form", "sheet", WIDTH, HEIGHT, language, header + form.blocks + overlays, style, data, stack)
 
 
-def _personal(form: Rows, ctx, w: dict, field, choice, name: str) -> None:
-    fake = ctx.fake
-    birth = fake.date_of_birth(minimum_age=18, maximum_age=80).strftime("%Y-%m-%d")
-    nation = fake.country() if ctx.language == "en" else ctx.pick(ETHNIC)
-    form.add("fields", field(w["name"], name, "wide"), field(w["birth"], birth))
-    form.add(
-        "fields",
-        field(w["nationality"], nation),
-        field(w["id"], fake.bothify("??#######").upper() if ctx.language == "en" else fake.ssn()),
+def _signed(overlay: Block, name: str, ctx) -> Block:
+    """The signature, in the applicant's name, anchored (CSS anchor positioning) on the signature
+    line, which the template names ``--signed``; where the line is not on this sheet, low on the
+    page. Left-anchored: the offsets leave room for a long name before the sheet's right edge."""
+    rotate = overlay.css[overlay.css.index("transform:") :]
+    css = (
+        f"left: anchor(--signed left, {ctx.between(120, 220)}px); "
+        f"bottom: anchor(--signed bottom, {ctx.between(110, 230)}px); "
+        f"margin-left: {ctx.between(40, 100)}px; margin-bottom: {ctx.between(2, 10)}px; {rotate}"
     )
-    choice(form, w["gender"])
-    if ctx.chance(0.5):
-        choice(form, w["marital"])
-
-
-def _contact(form: Rows, ctx, w: dict, field, choice) -> None:
-    fake = ctx.fake
-    form.add("fields", field(w["address"], fake.street_address().replace("\n", ", ")))
-    form.add("fields", field(w["city"], fake.city()), field(w["postcode"], fake.postcode()))
-    form.add("fields", field(w["phone"], fake.phone_number()), field(w["email"], fake.email(), "wide"))
-    if ctx.chance(0.6):
-        choice(form, w["prefer"])
-
-
-def _work(form: Rows, ctx, w: dict, field, choice) -> None:
-    fake = ctx.fake
-    form.add("fields", field(w["employer"], fake.company(), "wide"), field(w["job"], fake.job()))
-    form.add("fields", field(w["since"], fake.date(pattern="%Y-%m")))
-    choice(form, w["status"])
-
-
-def _chinese_number(number: int) -> str:
-    return "一二三四五六七八九十"[number - 1]
+    return replace(overlay, html=esc(name), markdown=name, mathpix=name, check=name, css=css)

@@ -61,7 +61,7 @@ def build(ctx) -> Page:
         b.text("paragraph", fake.address().replace("\n", ", "), region="buyer"),
     ]
     rows, subtotal = [], 0.0
-    for _ in range(ctx.between(3, 28)):
+    for _ in range(ctx.between(3, 48)):  # a long invoice runs on to a second sheet
         qty = ctx.between(1, 40)
         price = round(float(ctx.rng.uniform(2, 900)), 2)
         subtotal += qty * price

@@ -5,6 +5,8 @@ foot). A signature and a watermark may sit on it. Long letters run on to further
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gotdata.renderers.html import blocks as b
 from gotdata.renderers.html.blocks import Block, esc
 from gotdata.renderers.html.page import Page
@@ -16,12 +18,12 @@ WORDS = {
         "dear": ["Dear {title} {last},", "Dear {first},", "Dear Sir or Madam,", "Dear {title} {last}"],
         "titles": ["Mr", "Ms", "Mrs", "Dr"],
         "closing": ["Yours sincerely,", "Yours faithfully,", "Kind regards,", "Best regards,", "Sincerely,"],
-        "ref": "Our ref:",
-        "enclosure": "Enclosure:",
-        "cc": "cc:",
+        "ref": "Our ref: ",
+        "enclosure": "Enclosure: ",
+        "cc": "cc: ",
         "page": ["{page}", "Page {page}", "- {page} -"],
-        "tel": "Tel.",
-        "registered": "Registered office:",
+        "tel": "Tel. ",
+        "registered": "Registered office: ",
     },
     "zh": {
         "dear": ["尊敬的{last}{title}：", "{last}{title}：", "尊敬的{company}："],
@@ -69,7 +71,7 @@ def build(ctx) -> Page:
     )
 
     # letterhead: the company, its address, how to reach it
-    contact = f"{w['tel']} {fake.phone_number()} · {fake.company_email()}"
+    contact = f"{w['tel']}{fake.phone_number()} · {fake.company_email()}"
     if ctx.chance(0.5):
         contact += f" · {fake.domain_name()}"
     blocks = [
@@ -84,23 +86,26 @@ def build(ctx) -> Page:
         first, last = "", fake.last_name()
         recipient_name = last + fake.first_name()
     else:
-        first, last = fake.first_name(), fake.last_name()
+        female = title in ("Ms", "Mrs") or (title == "Dr" and ctx.chance(0.5))  # the title fits the name
+        first = fake.first_name_female() if female else fake.first_name_male()
+        last = fake.last_name()
         recipient_name = f"{title} {first} {last}" if ctx.chance(0.5) else f"{first} {last}"
     to_company = fake.company()
     recipient = [recipient_name] + ([fake.job()] if not zh and ctx.chance(0.4) else []) + [to_company]
     recipient += _address(fake)
     if ctx.chance(0.3):
-        blocks.append(b.text("paragraph", f"{w['ref']} {fake.bothify('??/###/##').upper()}", classes="ref"))
+        blocks.append(b.text("paragraph", f"{w['ref']}{fake.bothify('??/###/##').upper()}", classes="ref"))
     date_first = not zh and ctx.chance(0.5)
     if date_first:
         blocks.append(b.text("paragraph", date, classes="date"))
     blocks.append(lines("paragraph", recipient, classes="recipient"))
     if not zh and not date_first:
         blocks.append(b.text("paragraph", date, classes="date"))
-    subject = f"关于{ctx.heading()}事宜的函" if zh else ctx.pick(w["subject"]) + ctx.title()
+    subject = f"关于{ctx.heading()}事宜的函" if zh else ctx.pick(w["subject"]) + _subject(ctx)
     blocks.append(b.heading(subject, 3, classes="subject"))
 
     # salutation, body, closing
+    sender = fake.name()
     dear = ctx.pick(w["dear"]).format(title=title, first=first, last=last, company=to_company)
     blocks.append(b.text("paragraph", dear, classes="salutation"))
     for _ in range(ctx.between(3, 6)):
@@ -110,31 +115,50 @@ def build(ctx) -> Page:
             b.text("paragraph", "此致", classes="body"),
             b.text("paragraph", "敬礼！", classes="salute"),
         ]
-        blocks += [
-            b.text("paragraph", company, classes="sender"),
-            b.text("paragraph", date, classes="sender"),
-        ]
+        blocks.append(lines("paragraph", [company, sender, date], classes="sender"))  # kept together
     else:
         blocks.append(b.text("paragraph", ctx.pick(w["closing"]), classes="closing"))
-        blocks.append(lines("paragraph", [fake.name(), fake.job(), company], classes="sender"))
+        blocks.append(lines("paragraph", [sender, fake.job(), company], classes="sender"))
     if ctx.chance(0.3):
         extra = ctx.pick(["enclosure", "cc"])
-        what = fake.name() if extra == "cc" else ctx.title() if not zh else ctx.heading()
-        blocks.append(b.text("paragraph", f"{w[extra]} {what}", classes="note"))
+        what = fake.name() if extra == "cc" else ctx.heading() if zh else _subject(ctx)
+        blocks.append(b.text("paragraph", f"{w[extra]}{what}", classes="note"))
 
     # furniture: the page number, perhaps the registered office beside it
     if ctx.chance(0.4):
-        office = f"{w['registered']} {', '.join(_address(fake))}"
+        office = f"{w['registered']}{', '.join(_address(fake))}"
         blocks.append(b.text("footer", office, region="footer", role="furniture", classes="office"))
     page = ctx.pick(w["page"])
     blocks.append(b.text("page_number", page, region="footer", role="furniture", classes="number"))
-    blocks += ctx.overlays(WIDTH, HEIGHT, ("signature", "watermark"), [])
+    overlays = ctx.overlays(WIDTH, HEIGHT, ("signature", "watermark"), [])
+    # the sender signs, under the closing
+    blocks += [_signed(o, sender, ctx) if o.category == "signature" else o for o in overlays]
     data = {
         "head": ctx.pick(["centre", "left", "split"]),
         "indent": zh or ctx.chance(0.25),  # Chinese paragraphs open indented, some English ones too
         "rule": ctx.chance(0.7),
     }
     return Page("letter", "sheet", WIDTH, HEIGHT, ctx.language, blocks, style, data, stack)
+
+
+def _subject(ctx) -> str:
+    """A title without its "Chapter 9:" or "Subject:" lead (the letter writes its own)."""
+    return ctx.title().split(": ")[-1]
+
+
+def _signed(overlay: Block, name: str, ctx) -> Block:
+    """The signature, in the sender's name, anchored (CSS anchor positioning) under the closing
+    line (敬礼 in Chinese, signed on the right), which the template names ``--signed``; where this
+    sheet has no closing (it is on a later sheet), low on the page. Left-anchored: the offsets
+    leave room for a long name before the sheet's right edge."""
+    rotate = overlay.css[overlay.css.index("transform:") :]
+    indent = ctx.between(0, 60) if ctx.language == "en" else ctx.between(340, 420)
+    css = (
+        f"left: anchor(--signed left, {ctx.between(60, 200)}px); "
+        f"top: anchor(--signed bottom, {ctx.between(700, 900)}px); "
+        f"margin-left: {indent}px; {rotate}"
+    )
+    return replace(overlay, html=esc(name), markdown=name, mathpix=name, check=name, css=css)
 
 
 def _paragraph(ctx) -> str:

@@ -173,11 +173,11 @@ def build(ctx) -> Page:
     rows, subtotal, count = [], 0.0, 0
     for _ in range(ctx.between(2, 14)):
         qty = ctx.pick([1, 1, 1, 1, 2, 2, 3, 4, 6])
-        # most things are cheap, a few dear
-        price = round(float(ctx.rng.lognormal(1.2, 0.8)) * (1 if language == "en" else 4), 2) + 0.01
+        # most things are cheap, a few dear (yuan: about four to the dollar's prices)
+        price = max(0.2, round(float(ctx.rng.lognormal(1.2, 0.8)) * (1 if language == "en" else 4), 2))
         subtotal += qty * price
         count += qty
-        name = ctx.pick(GOODS[language]) if ctx.chance(0.8) else ctx.words(1, 3)
+        name = ctx.pick(GOODS[language]) if ctx.chance(0.9) else ctx.words(1, 3)
         rows.append(
             [Cell(case(name)), Cell(str(qty), numeric=True), Cell(f"{qty * price:.2f}", numeric=True)]
         )

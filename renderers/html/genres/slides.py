@@ -52,10 +52,13 @@ def build(ctx) -> Page:
         blocks += slide_body(ctx, w)
 
     blocks.append(b.text("footer", deck, region="footer", role="furniture", tag="div", classes="deck"))
-    blocks.append(b.text("page_number", "{page}", region="footer", role="furniture", tag="div", classes="num"))
+    blocks.append(
+        b.text("page_number", "{page}", region="footer", role="furniture", tag="div", classes="num")
+    )
     data = {"theme": ctx.pick(["band", "side", "underline"]), "dark": ctx.chance(0.2)}
     if data["dark"]:  # a dark theme: light ink on a deep paper
         style.update(ink="#f0f0f0", paper=ctx.pick(["#1e2430", "#22262e", "#14213d", "#2b2d42"]))
+        style["accent"] = ctx.pick(["#e76f51", "#2a9d8f", "#4895ef", "#d1495b", "#b5179e"])  # seen on dark
     return Page("slides", "sheet", width, height, ctx.language, blocks, style, data, stack)
 
 
@@ -68,9 +71,9 @@ def slide_body(ctx, w) -> list[b.Block]:
         left, right = ctx.rng.choice(w["columns"], size=2, replace=False)
         return [
             b.heading(str(left), 3, classes="col-l"),
-            b.bullets(points(ctx, ctx.between(2, 4)), classes="col-l"),
+            b.bullets(points(ctx, ctx.between(2, 5)), classes="col-l"),
             b.heading(str(right), 3, classes="col-r"),
-            b.bullets(points(ctx, ctx.between(2, 4)), classes="col-r"),
+            b.bullets(points(ctx, ctx.between(2, 5)), classes="col-r"),
         ]
     if kind == "table":
         out = [b.bullets(points(ctx, ctx.between(1, 3)), classes="col-l")]
@@ -104,6 +107,6 @@ def formula(ctx) -> str:
     """A display formula short enough to fit across a slide."""
     for _ in range(20):
         tex = FormulaGenerator(ctx.rng, max_depth=2).formula()
-        if len(tex) <= 70:
+        if 12 <= len(tex) <= 70:  # neither a lone number nor wider than the slide
             break
     return tex

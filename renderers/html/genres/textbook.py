@@ -70,19 +70,21 @@ def build(ctx) -> Page:
     chapter_name = f"第{ZH_NUMERALS[chapter - 1]}章 {topic}" if zh else f"Chapter {chapter}: {topic}"
     numbers = Numbers(chapter)
     blocks: list[b.Block] = []
-    if ctx.chance(0.35):  # the chapter opens on this page
+    section = ctx.between(1, 5)
+    if ctx.chance(0.35):  # the chapter opens on this page, with its first section
         blocks.append(b.title(chapter_name))
         blocks.append(b.rich("paragraph", mathy(ctx, ctx.between(0, 1))))
-    section = ctx.between(1, 5)
-    for s in range(section, section + ctx.between(2, 2 + ctx.params.max_pages)):
-        blocks.append(b.heading(f"{chapter}.{s} {topic_title(ctx)}", 2))
+        section = 1
+    names = [topic_title(ctx) for _ in range(ctx.between(2, 2 + ctx.params.max_pages))]
+    for s, name in enumerate(names, section):
+        blocks.append(b.heading(f"{chapter}.{s} {name}", 2))
         for _ in range(ctx.between(1, 3)):
             blocks += part(ctx, w, numbers, f"{chapter}.{s}")
         if ctx.chance(0.3):
             blocks.append(b.heading(f"{chapter}.{s}.{ctx.between(1, 4)} {topic_title(ctx)}", 3))
             blocks += part(ctx, w, numbers, f"{chapter}.{s}")
 
-    head = chapter_name if ctx.chance(0.6) else f"{numbers.chapter}.{section} {topic_title(ctx)}"
+    head = chapter_name if ctx.chance(0.6) else f"{chapter}.{section} {names[0]}"  # where the page is
     where = ctx.pick(["header", "footer"])
     blocks.append(b.text("header", head, region="header", role="furniture", tag="div", classes="running"))
     blocks.append(b.text("page_number", "{page}", region=where, role="furniture", tag="div", classes="folio"))
@@ -191,19 +193,17 @@ def task(ctx, w) -> list[tuple[str, object]]:
 def inline_tex(ctx) -> str:
     """A symbol with scripts, or now and then a short expression."""
     generator = FormulaGenerator(ctx.rng, max_depth=1)
-    if ctx.chance(0.6):
-        return generator.small(0)
     for _ in range(10):
-        tex = generator.expr(1)
-        if len(tex) <= 40:
+        tex = generator.small(0) if ctx.chance(0.6) else generator.expr(1)
+        if len(tex) <= 40 and any(c.isalpha() for c in tex):  # a bare number reads oddly as "Let 5"
             return tex
-    return generator.small(0)
+    return "x"
 
 
 def display_formula(ctx) -> str:
     """A display formula that fits the text's measure (the template refuses wider ones)."""
     for _ in range(20):
         tex = FormulaGenerator(ctx.rng, max_depth=2).formula()
-        if len(tex) <= 90:
+        if 12 <= len(tex) <= 90:  # neither a lone number nor wider than the page
             break
     return tex

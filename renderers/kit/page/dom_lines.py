@@ -23,6 +23,16 @@ TOUCHING = 0.5  # CSS pixels between two pieces of a line that are one word as d
 class Word:
     box: Box
     text: str
+    continues: bool = False  # the rest of a word broken across lines
+
+
+def joined(lines: list[Line]) -> str:
+    """The text of consecutive lines: a space between them, none before the rest of a broken word."""
+    text = ""
+    for line in lines:
+        continues = bool(line.words) and getattr(line.words[0], "continues", False)
+        text += ("" if not text or continues else " ") + line.text
+    return text
 
 
 def dom_lines(words: list[dict[str, Any]], page: int = 0) -> dict[int, list[Line]]:
@@ -36,11 +46,13 @@ def dom_lines(words: list[dict[str, Any]], page: int = 0) -> dict[int, list[Line
             if line is not None and _same_line(line.box, box):
                 # pieces of one word from two text nodes touch (a link and its comma): no space
                 touching = abs(box[0] - line.words[-1].box[2]) < TOUCHING
-                line.words.append(Word(box, word["text"]))
+                line.words.append(Word(box, word["text"], word.get("piece", 0) > 0))
                 line.box = enclose([line.box, box])
                 line.text += ("" if touching else " ") + word["text"]
             else:
-                lines.append(Line(page, box, word["text"], [Word(box, word["text"])]))
+                lines.append(
+                    Line(page, box, word["text"], [Word(box, word["text"], word.get("piece", 0) > 0)])
+                )
     return by_block
 
 
