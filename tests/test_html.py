@@ -196,3 +196,21 @@ def test_users_pages_debian_documentation_is_read_as_the_browser_shows_it():
             found = sample.target.find(line["text"], position)
             assert found >= 0, line["text"]  # every line is in the target, in order
             position = found + len(line["text"])
+
+
+def test_cli_render_exports_and_page_tests_work_for_html_pages(tmp_path):
+    import json
+
+    from .helpers import run_cli
+
+    out = tmp_path / "out"
+    done = run_cli("render", "--renderer", "html", "--n", "6", "--shard-size", "3", "--workers", "0",
+                   "--param", "overlay_prob=1", "--tests", "--out", str(out), "--no-progress")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for fmt in ("coco", "omnidocbench"):
+        exported = run_cli("export", fmt, str(out), "--to", str(tmp_path / fmt))
+        assert exported.returncode == 0, exported.stderr
+    coco = json.loads((tmp_path / "coco" / "annotations.json").read_text())
+    assert len(coco["images"]) >= 6 and len(coco["annotations"]) > 30
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"]
