@@ -59,3 +59,29 @@ def s3():
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture()
+def loopback():
+    """An HTTP server on 127.0.0.1 that counts the requests it gets; what it serves would show
+    (a red page, words) if a page it must not reach ever loaded it. Yields (its URL, the paths hit)."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { background: red; } body::after { content: 'LEAKED FROM THE NETWORK'; }")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()

@@ -3,9 +3,7 @@ asked, words and their boxes from the laid-out DOM, the same bytes for the same 
 
 from __future__ import annotations
 
-import http.server
 import io
-import threading
 
 import numpy as np
 import pytest
@@ -21,29 +19,6 @@ def browser():
     instance = Browser(timeout=15)
     yield instance
     instance.close()
-
-
-@pytest.fixture()
-def loopback():
-    """An HTTP server on 127.0.0.1 that counts the requests it gets."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { background: red; }")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
 
 
 def _page(tmp_path, body: str, name: str = "page.html"):

@@ -4,11 +4,9 @@ byte-identical shards each time."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import struct
 import tarfile
-import threading
 import zlib
 
 import pytest
@@ -29,26 +27,6 @@ def _bomb_png(side: int = 100_000) -> bytes:
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
     rows = zlib.compress(b"\x00" * (side + 1) * 64, 9)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
-
-
-@pytest.fixture()
-def loopback():
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"body::after { content: 'LEAKED FROM THE NETWORK'; }")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
 
 
 def _site(folder, url: str) -> None:

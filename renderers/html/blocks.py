@@ -17,6 +17,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, replace
 
+from gotdata.renderers.kit.latex.text import escape_specials
+
 CHECKBOX = {False: "☐", True: "☑"}
 RADIO = {False: "○", True: "◉"}
 
@@ -248,7 +250,7 @@ class Table:
                 cell = next(written, None)
                 if cell is None:
                     break
-                content = _latex_escape(cell.text)
+                content = escape_specials(cell.text)
                 if cell.rowspan > 1:
                     content = f"\\multirow{{{cell.rowspan}}}{{*}}{{{content}}}"
                     for c in range(column, column + cell.colspan):
@@ -274,21 +276,3 @@ def _td(cell: Cell, tag: str, classes: bool = True) -> str:
     )
     style = ' class="num"' if classes and cell.numeric else ""
     return f"<{tag}{spans}{style}>{esc(cell.text)}</{tag}>"
-
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-
-
-def _latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)

@@ -31,6 +31,8 @@ MIN_DOM_AGREEMENT = 1.0
 SLACK = 1.0  # CSS pixels a block may stick out of its frame (sub-pixel layout)
 HEADINGS = ("heading", "title")
 RETRIES = 2  # rows a cut table may give up before its sheet is rejected
+# blocks boxed by their element (borders, rules, drawn parts included) rather than by their words
+ELEMENT_BOXES = ("table", "formula", "figure", "stamp", "signature", "watermark")
 Box = tuple[float, float, float, float]
 
 
@@ -210,9 +212,9 @@ def _check(sheet: Sheet) -> Rejection | None:
 
 
 def _box(block: Block, lines: list[Line], rect: list[float] | None, laid: LaidOut) -> Box | None:
-    """A text block's box is the union of its words; a table, formula, figure or control is its
-    element. Clipped to the sheet."""
-    if block.category in ("table", "formula", "figure") or block.figure or not lines:
+    """A text block's box is the union of its words (with its drawn control, for checkboxes and radio
+    buttons); tables, formulas, figures and overlays are their element's. Clipped to the sheet."""
+    if block.category in ELEMENT_BOXES or block.figure or not lines:
         if rect is None or rect[2] - rect[0] <= 0 or rect[3] - rect[1] <= 0:
             return None
         box = (rect[0], rect[1], rect[2], rect[3])

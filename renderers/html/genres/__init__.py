@@ -16,7 +16,7 @@ from gotdata.renderers.html.blocks import Block, esc
 from gotdata.renderers.html.page import Page, draw_style
 from gotdata.renderers.html.params import HtmlParams
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
-from gotdata.renderers.kit.latex.text import paragraphs
+from gotdata.renderers.kit.latex.text import paragraphs, pick_sentences
 from gotdata.renderers.kit.titles import Titles
 
 GENRES = (
@@ -84,13 +84,7 @@ class Context:
         return self.pool or decent_paragraphs(self.language)
 
     def sentences(self, count: int) -> str:
-        text = self.pick(self.paragraphs)
-        if self.language == "zh":
-            parts = re.findall(r"[^。！？；]+[。！？；]+[”’]?", text) or [text]
-        else:
-            parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if p]
-        start = int(self.rng.integers(max(1, len(parts) - count + 1)))
-        return ("" if self.language == "zh" else " ").join(parts[start : start + count])
+        return pick_sentences(self.rng, self.paragraphs, count, self.language)
 
     def title(self) -> str:
         return _titles(self.language, self.paragraphs).title(self.rng)
@@ -108,6 +102,15 @@ class Context:
         return " ".join(found[start : start + self.between(low, high)]).capitalize()
 
     # -- math ----------------------------------------------------------------------------------------
+    def display_tex(self, longest: int) -> str:
+        """A generated display formula of 12 to ``longest`` characters: neither a lone number nor
+        wider than the measure it is set in (the last try is taken after 20)."""
+        for _ in range(20):
+            tex = FormulaGenerator(self.rng, max_depth=2).formula()
+            if 12 <= len(tex) <= longest:
+                break
+        return tex
+
     def math(self, tex: str | None = None, display: bool = False) -> tuple[str, str]:
         """(the formula's TeX, a mark its KaTeX HTML replaces once the batch is typeset)."""
         if tex is None:

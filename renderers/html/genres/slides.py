@@ -12,7 +12,6 @@ from gotdata.renderers.html import blocks as b
 from gotdata.renderers.html.blocks import Cell, Table
 from gotdata.renderers.html.genres.article import phrase
 from gotdata.renderers.html.page import Page
-from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 
 SIZES = [(1280, 720), (1152, 648), (1024, 576), (1366, 768)]
 WORDS = {
@@ -80,7 +79,7 @@ def slide_body(ctx, w) -> list[b.Block]:
         out.append(small_table(ctx, w, "col-r"))
         return out
     out = [b.bullets(points(ctx, ctx.between(2, 3)))]
-    out.append(b.display_math(*ctx.math(formula(ctx), display=True)))
+    out.append(b.display_math(*ctx.math(ctx.display_tex(70), display=True)))
     if ctx.chance(0.5):
         out.append(b.text("paragraph", ctx.sentences(1), classes="note"))
     return out
@@ -101,12 +100,3 @@ def small_table(ctx, w, classes: str) -> b.Block:
     block = Table(head, body, style=ctx.pick(["zebra", "grid", "rules"])).block()
     block.classes += f" {classes}"
     return block
-
-
-def formula(ctx) -> str:
-    """A display formula short enough to fit across a slide."""
-    for _ in range(20):
-        tex = FormulaGenerator(ctx.rng, max_depth=2).formula()
-        if 12 <= len(tex) <= 70:  # neither a lone number nor wider than the slide
-            break
-    return tex

@@ -117,7 +117,7 @@ def part(ctx, w, numbers: Numbers, section: str) -> list[b.Block]:
     out = [b.rich("paragraph", mathy(ctx, ctx.between(1, 3)))]
     roll = ctx.rng.random()
     if roll < 0.35:
-        tex = display_formula(ctx)
+        tex = ctx.display_tex(90)
         if ctx.chance(0.5):  # a numbered equation; KaTeX draws the number at the right
             tex += f" \\tag{{{numbers.next()}}}"
         out.append(b.display_math(*ctx.math(tex, display=True)))
@@ -198,12 +198,3 @@ def inline_tex(ctx) -> str:
         if len(tex) <= 40 and any(c.isalpha() for c in tex):  # a bare number reads oddly as "Let 5"
             return tex
     return "x"
-
-
-def display_formula(ctx) -> str:
-    """A display formula that fits the text's measure (the template refuses wider ones)."""
-    for _ in range(20):
-        tex = FormulaGenerator(ctx.rng, max_depth=2).formula()
-        if 12 <= len(tex) <= 90:  # neither a lone number nor wider than the page
-            break
-    return tex

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.latex.tables import TableGenerator
-from gotdata.renderers.kit.latex.text import escape_text, paragraphs, words
+from gotdata.renderers.kit.latex.text import escape_text, paragraphs, pick_sentences, words
 from gotdata.renderers.kit.titles import Titles
 
 INLINE_RELATIONS = ["=", "<", r"\leq", r"\in", r"\approx"]
@@ -43,13 +42,9 @@ class PageWriter:
 
     # -- text ------------------------------------------------------------------------------------
     def sentences(self, count: int, first: bool = False) -> str:
-        text = self.pick(self.paragraphs if first else self.more_paragraphs)
-        if self.language == "zh":  # a sentence keeps its closing quote
-            parts = re.findall(r"[^。！？；]+[。！？；]+[”’]?", text) or [text]
-        else:
-            parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if p]
-        start = int(self.rng.integers(max(1, len(parts) - count + 1)))
-        return ("" if self.language == "zh" else " ").join(parts[start : start + count])
+        return pick_sentences(
+            self.rng, self.paragraphs if first else self.more_paragraphs, count, self.language
+        )
 
     def inline_math(self) -> str:
         pool = self.pool.get("formula")

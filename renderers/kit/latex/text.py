@@ -6,7 +6,7 @@ import re
 from functools import cache
 from importlib.resources import files
 
-_SPECIALS = {
+SPECIALS = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
     "%": r"\%",
@@ -18,7 +18,7 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIAL_RE = re.compile("|".join(re.escape(k) for k in _SPECIALS))
+_SPECIAL_RE = re.compile("|".join(re.escape(k) for k in SPECIALS))
 
 LICENCES = {
     "en": "public domain (Ambrose Bierce, The Devil's Dictionary)",
@@ -29,10 +29,25 @@ LICENCES = {
 _LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
 
 
+def escape_specials(text: str) -> str:
+    """TeX's special characters written as the commands that print them."""
+    return _SPECIAL_RE.sub(lambda m: SPECIALS[m.group(0)], text)
+
+
 def escape_text(text: str) -> str:
     """Plain text made safe to typeset literally (and shown as written: -- stays two hyphens)."""
-    escaped = _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group(0)], text)
-    return _LIGATURES.sub("{}", escaped)
+    return _LIGATURES.sub("{}", escape_specials(text))
+
+
+def pick_sentences(rng, texts: tuple[str, ...] | list[str], count: int, language: str) -> str:
+    """``count`` consecutive sentences of one of ``texts``, drawn with ``rng``."""
+    text = texts[int(rng.integers(len(texts)))]
+    if language == "zh":  # a sentence keeps its closing quote
+        parts = re.findall(r"[^。！？；]+[。！？；]+[”’]?", text) or [text]
+    else:
+        parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if p]
+    start = int(rng.integers(max(1, len(parts) - count + 1)))
+    return ("" if language == "zh" else " ").join(parts[start : start + count])
 
 
 @cache
