@@ -28,6 +28,7 @@ RENDERS = {
     "geometry": {},
     "pdf": {"kind": "box", "min_dpi": 60, "max_dpi": 72},
     "document": {"max_figures": 1, "min_dpi": 60, "max_dpi": 72},
+    "html": {"genres": ["invoice", "form", "letter"], "blank_prob": 0, "max_scale": 1.0},
 }
 IOU_FLOOR = 0.9  # mapped box against the box of the warped ink mask, for boxes of 24 px and more
 IOU_SIDE = 24

@@ -163,9 +163,9 @@ def test_cli_export_coco(output, tmp_path):
 
 def test_unknown_category_is_an_error_naming_the_sample(tmp_path):
     out = tmp_path / "out"
-    meta = {"width": 50, "height": 50, "block_boxes": [block((0, 0, 10, 10), "sidebar")]}
+    meta = {"width": 50, "height": 50, "block_boxes": [block((0, 0, 10, 10), "marginalia")]}
     write_output(out, [[sample("0000000042", meta, png=image((50, 50)))]])
     result = run_cli("export", "coco", str(out), "--to", str(tmp_path / "coco"))
     assert result.returncode == 2
-    assert "0000000042" in result.stderr and "sidebar" in result.stderr
+    assert "0000000042" in result.stderr and "marginalia" in result.stderr
     assert not (tmp_path / "coco" / "annotations.json").exists()

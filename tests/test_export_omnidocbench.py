@@ -568,8 +568,8 @@ def test_tabular_html_spans_and_escapes():
 
 
 def test_unknown_category_is_an_error_naming_the_sample(tmp_path):
-    meta = {"block_boxes": [{"box": [0, 0, 10, 10], "category": "sidebar", "order": 0, "span": [0, 1]}]}
-    with pytest.raises(ValueError, match="0000000042.*sidebar"):
+    meta = {"block_boxes": [{"box": [0, 0, 10, 10], "category": "marginalia", "order": 0, "span": [0, 1]}]}
+    with pytest.raises(ValueError, match="0000000042.*marginalia"):
         page_entries("0000000042", "text", meta, [("0000000042.png", (50, 50))])
     meta = {"block_boxes": [{"box": [0, 0, 10, 10], "category": "paragraph", "order": 0, "page": 1}]}
     with pytest.raises(ValueError, match="0000000042.*page 1"):
