@@ -110,15 +110,6 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def genres_with_templates() -> list[str]:
-    folder = resources.files("gotdata.templates").joinpath("html")
-    return sorted(
-        p.name.removesuffix(".html")
-        for p in folder.iterdir()
-        if p.name.endswith(".html") and not p.name.startswith("_")
-    )
-
-
 def write_html(page: Page, blocks: list[Block], number: int, math: bool) -> str:
     """The HTML of one sheet of ``page`` holding ``blocks`` (its ``number``, from 1). Templates
     place a region's blocks with ``blocks("name")`` and mark the flow's area with ``data-frame``."""
