@@ -237,8 +237,8 @@ class PyMuPdfLoop:
 class PlaywrightLoop:
     """What one would write with Playwright for the html renderer's samples: the same pages (each
     sample's first sheet, written once, untimed, from the engine's seeds, its math and figures in
-    place), then per page a fresh context of the sheet's size, load, full screenshot, PNG as stored.
-    Same browser, same launch flags; no layout probes, words, checks or annotations. Also reports the
+    place), then per page: one tab, reused, set to the sheet's size, load, full screenshot, PNG as
+    stored. Same browser, same launch flags; no layout probes, words, checks or annotations. Also reports the
     browser's peak memory (its processes together) while the renderer draws."""
 
     def __init__(self, row: Row):
@@ -287,6 +287,7 @@ class PlaywrightLoop:
 
         with sync_playwright() as playwright:
             self.browser = playwright.chromium.launch(executable_path=self.chromium, args=self.args)
+            self.tab = self.browser.new_context().new_page()
             started = time.perf_counter()
             with MemoryWatch(cap=1 << 50) as watch:
                 for index in range(n):
@@ -297,12 +298,10 @@ class PlaywrightLoop:
         return rate
 
     def shoot(self, path: Path, width: int, height: int | None) -> None:
-        context = self.browser.new_context(viewport={"width": width, "height": height or 1200})
-        page = context.new_page()
-        page.goto(path.as_uri())
-        png = page.screenshot(type="png", full_page=height is None)
+        self.tab.set_viewport_size({"width": width, "height": height or 1200})
+        self.tab.goto(path.as_uri())
+        png = self.tab.screenshot(type="png", full_page=height is None)
         stored_png(Image.open(io.BytesIO(png)))
-        context.close()
 
 
 def bare_loop(row: Row):

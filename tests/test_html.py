@@ -25,6 +25,49 @@ from gotdata.seeding import make_rng  # noqa: E402
 TEXT = {"paragraph", "heading", "title", "field", "checkbox", "radio"}
 
 
+def test_no_page_depends_on_the_clock(monkeypatch):
+    """Faker counts its dates back from the clock unless told otherwise: every genre's text is the
+    same when the clock says seven years later (a resume next year gives the same shards)."""
+    from datetime import date, datetime, timedelta
+
+    import faker.providers.date_time as faker_dates
+    from faker import Faker
+
+    from gotdata.renderers.html.genres import Context, build_page
+    from gotdata.renderers.html.params import HtmlParams
+
+    def texts() -> list[list[str | None]]:
+        pages = []
+        for language, locale in (("en", "en_US"), ("zh", "zh_CN")):
+            for genre in GENRES:
+                fake = Faker(locale)
+                fake.seed_instance(11)
+                ctx = Context(make_rng(11), fake, language, HtmlParams(overlay_prob=1))
+                pages.append([block.check for block in build_page(genre, ctx).blocks])
+        return pages
+
+    now = texts()
+    later = timedelta(days=2600)
+
+    class Either(type):  # the real classes' instances still count as theirs
+        def __instancecheck__(cls, value):
+            return isinstance(value, cls.__mro__[1])
+
+    class Later(datetime, metaclass=Either):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + later
+
+    class LaterDate(date, metaclass=Either):
+        @classmethod
+        def today(cls):
+            return date.today() + later
+
+    monkeypatch.setattr(faker_dates, "datetime", Later)
+    monkeypatch.setattr(faker_dates, "dtdate", LaterDate)
+    assert texts() == now
+
+
 def _render(params: dict, seeds, paths: list[Path] | None = None):
     cls = registry.get("html")
     renderer = cls(cls.parse_params(params))

@@ -55,7 +55,12 @@ def _wait_for(url: str, name: str, run: subprocess.Popen, timeout: float = 120) 
 
 
 def _finish(run: subprocess.Popen, timeout: float = 300) -> tuple[int, str]:
-    _, err = run.communicate(timeout=timeout)
+    try:
+        _, err = run.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.kill()  # show what the run had said before it hung
+        _, err = run.communicate()
+        pytest.fail(f"the run did not end within {timeout:.0f}s; it printed:\n{err}")
     return run.returncode, err
 
 

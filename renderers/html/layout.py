@@ -83,9 +83,13 @@ def lay_out(
 def _render(
     browser: Browser, page: Page, blocks: list[Block], number: int, folder: Path, scale: float, math: bool
 ) -> LaidOut:
+    """The sheet drawn; one whose flow leaves its frame comes back measured only (no words, no
+    image): it is cut and drawn again."""
     path = folder / "page.html"
     path.write_text(write_html(page, blocks, number, math), encoding="utf-8")
-    return browser.render(path, page.width, height=page.height, scale=scale, marked=True)
+    flow = sum(b.role == "flow" for b in blocks)
+    fits = (lambda laid: _first_outside(laid, flow) is None) if page.height is not None else None
+    return browser.render(path, page.width, height=page.height, scale=scale, marked=True, accept=fits)
 
 
 def _inside(rect: list[float], frame: list[float]) -> bool:

@@ -19,9 +19,11 @@ visible text node split at white space, each word's client rectangles in pixels 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,6 +232,10 @@ class Browser:
         self._playwright: Any = None
         self._browser: Any = None
         self._pages = 0
+        self._own: Any = None  # (context, page, CDP session) reused for our own (marked) pages
+        self._folder = Path("/")  # the folder the current page may load from
+        self._blocked: list[str] = []
+        self._refused_images: list[str] = []
 
     def _start(self) -> None:
         from playwright.sync_api import sync_playwright
@@ -246,7 +252,7 @@ class Browser:
                     closing.close() if closing is self._browser else closing.stop()
             except Exception:
                 pass  # a dead browser has nothing left to close
-        self._browser = self._playwright = None
+        self._browser = self._playwright = self._own = None
 
     def render(
         self,
@@ -257,21 +263,25 @@ class Browser:
         height: int | None = None,
         scale: float = 1.0,
         marked: bool = False,
-        screenshot: bool = True,
+        accept: Callable[[LaidOut], bool] | None = None,
     ) -> LaidOut:
         """The page at ``page_file`` laid out ``width`` CSS pixels wide and ``height`` high (None:
-        as high as its content), drawn at ``scale`` image pixels per CSS pixel: its screenshot
-        (empty bytes without ``screenshot``, for a page laid out only to be measured), words and,
-        on ``marked`` pages, blocks. Rectangles are in CSS pixels. Raises BrowserRefused (timeout,
-        page_too_tall, browser_error)."""
+        as high as its content), drawn at ``scale`` image pixels per CSS pixel: its screenshot,
+        words and, on ``marked`` pages, blocks. Rectangles are in CSS pixels. A page ``accept``
+        turns down once measured (its blocks, on marked pages) comes back as measured only: no words,
+        empty PNG bytes. Raises BrowserRefused (timeout, page_too_tall, browser_error...)."""
         if self._browser is None or not self._browser.is_connected() or self._pages >= self.restart_every:
             self.close()
             self._start()
         self._pages += 1
+        self._folder = page_file.resolve().parent
+        self._blocked, self._refused_images = [], []
         watch = MemoryWatch(self.memory_cap)
         try:
             with watch:
-                return self._render(page_file.resolve(), width, javascript, height, scale, marked, screenshot)
+                if marked and not javascript:
+                    return self._render_own(page_file.resolve(), width, height, scale, accept)
+                return self._render_untrusted(page_file.resolve(), width, javascript, height, scale, marked)
         except BrowserRefused:
             raise
         except Exception as err:
@@ -283,32 +293,18 @@ class Browser:
         finally:
             self.peak_memory = max(self.peak_memory, watch.peak)
 
-    def _render(
-        self,
-        page_file: Path,
-        width: int,
-        javascript: bool,
-        fixed_height: int | None,
-        scale: float,
-        marked: bool,
-        screenshot: bool,
-    ) -> LaidOut:
-        folder = page_file.parent
-        blocked: list[str] = []
+    def _route(self, request_route: Any) -> None:
+        url = request_route.request.url
+        if not _inside(url, self._folder):
+            self._blocked.append(url)
+            request_route.abort("blockedbyclient")
+        elif _too_many_pixels(url):
+            self._refused_images.append(url)
+            request_route.abort("blockedbyclient")
+        else:
+            request_route.continue_()
 
-        refused_images: list[str] = []
-
-        def route(request_route: Any) -> None:
-            url = request_route.request.url
-            if not _inside(url, folder):
-                blocked.append(url)
-                request_route.abort("blockedbyclient")
-            elif _too_many_pixels(url):
-                refused_images.append(url)
-                request_route.abort("blockedbyclient")
-            else:
-                request_route.continue_()
-
+    def _new_context(self, width: int, scale: float, javascript: bool) -> Any:
         context = self._browser.new_context(
             viewport={"width": width, "height": 600},
             device_scale_factor=scale,
@@ -319,35 +315,94 @@ class Browser:
             locale="en-US",
             timezone_id="UTC",
         )
+        context.set_default_timeout(self.timeout * 1000)
+        context.route("**/*", self._route)
+        return context
+
+    def _render_own(
+        self,
+        page_file: Path,
+        width: int,
+        fixed_height: int | None,
+        scale: float,
+        accept: Callable[[LaidOut], bool] | None,
+    ) -> LaidOut:
+        """Our own templates, made from escaped text: one tab reused from page to page (a fresh
+        context costs more than the page itself), its size and pixel ratio set through the DevTools
+        protocol, which the screenshot then follows; the bytes equal a fresh context's."""
+        if self._own is None:
+            context = self._new_context(width, 1.0, javascript=False)
+            page = context.new_page()
+            self._own = (context, page, context.new_cdp_session(page))
+        _, page, cdp = self._own
+
+        def size(height: int) -> None:
+            metrics = {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False}
+            cdp.send("Emulation.setDeviceMetricsOverride", metrics)
+
+        size(fixed_height or 600)
+        page.goto(page_file.as_uri(), wait_until="load")
+        height = fixed_height or self._content_height(page)
+        if height != (fixed_height or 600):
+            size(height)
+        laid = page.evaluate(BLOCKS_SCRIPT)
+        measured = self._laid_out(b"", width, height, {"words": [], "clipped": []}, laid)
+        if accept is not None and not accept(measured):
+            return measured
+        found = page.evaluate(WORDS_SCRIPT, True)
+        clip = {"x": 0, "y": 0, "width": width, "height": max(1, height), "scale": 1}
+        shot = cdp.send("Page.captureScreenshot", {"format": "png", "clip": clip})
+        return self._laid_out(base64.b64decode(shot["data"]), width, height, found, laid)
+
+    def _render_untrusted(
+        self,
+        page_file: Path,
+        width: int,
+        javascript: bool,
+        fixed_height: int | None,
+        scale: float,
+        marked: bool,
+    ) -> LaidOut:
+        """A user's page (or one that runs JavaScript): a fresh context of its own, nothing kept
+        from one page to the next."""
+        context = self._new_context(width, scale, javascript)
         try:
-            context.set_default_timeout(self.timeout * 1000)
-            context.route("**/*", route)
             page = context.new_page()
             page.goto(page_file.as_uri(), wait_until="load")
             generated = 0 if marked else int(page.evaluate(PREPARE_SCRIPT))
-            content = int(page.evaluate("() => document.documentElement.scrollHeight"))
-            if content > MAX_HEIGHT:
-                raise BrowserRefused("page_too_tall", f"{content} px, at most {MAX_HEIGHT}")
+            content = self._content_height(page)  # refused when too tall, whatever the sheet's height
             height = fixed_height or content
             page.set_viewport_size({"width": width, "height": max(1, height)})
             found = page.evaluate(WORDS_SCRIPT, marked)
             laid = page.evaluate(BLOCKS_SCRIPT) if marked else {"blocks": [], "frame": None}
             # animations and transitions run to their end (endless ones stop), the caret is hidden
-            png = page.screenshot(type="png", animations="disabled", caret="hide") if screenshot else b""
-            return LaidOut(
-                png,
-                width,
-                max(1, height),
-                found["words"],
-                blocked=blocked,
-                refused_images=refused_images,
-                clipped=found["clipped"],
-                generated_text=generated,
-                blocks=laid["blocks"],
-                frame=laid["frame"],
-            )
+            png = page.screenshot(type="png", animations="disabled", caret="hide")
+            return self._laid_out(png, width, height, found, laid, generated)
         finally:
             context.close()
+
+    @staticmethod
+    def _content_height(page: Any) -> int:
+        content = int(page.evaluate("() => document.documentElement.scrollHeight"))
+        if content > MAX_HEIGHT:
+            raise BrowserRefused("page_too_tall", f"{content} px, at most {MAX_HEIGHT}")
+        return content
+
+    def _laid_out(
+        self, png: bytes, width: int, height: int, found: dict, laid: dict, generated: int = 0
+    ) -> LaidOut:
+        return LaidOut(
+            png,
+            width,
+            max(1, height),
+            found["words"],
+            blocked=list(self._blocked),
+            refused_images=list(self._refused_images),
+            clipped=found["clipped"],
+            generated_text=generated,
+            blocks=laid["blocks"],
+            frame=laid["frame"],
+        )
 
 
 def _too_many_pixels(url: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cache
 
 import numpy as np
@@ -34,6 +35,9 @@ GENRES = (
 LOCALES = {"en": ["en_US", "en_GB"], "zh": ["zh_CN"]}
 MATH_MARK = "\x00math{}\x00"  # where a formula's KaTeX HTML goes, once the batch's math is typeset
 FIGURE_KINDS = ("chart", "molecule", "music", "geometry")
+# "now" on every page: Faker's own dates count back from the clock, which would make a page depend on
+# the day it was drawn
+TODAY = datetime(2025, 6, 30, 18, 0)
 
 
 def build_page(genre: str, ctx: Context) -> Page:
@@ -77,6 +81,11 @@ class Context:
 
     def style(self, kind: str = "serif") -> tuple[dict[str, str], list[str]]:
         return draw_style(self.rng, self.language, kind)
+
+    def moment(self, years_back: float, years_ahead: float = 0.0) -> datetime:
+        """A date and time between ``years_back`` before TODAY and ``years_ahead`` after it."""
+        year = timedelta(days=365.25)
+        return self.fake.date_time_between(TODAY - years_back * year, TODAY + years_ahead * year)  # type: ignore[attr-defined]
 
     # -- prose ---------------------------------------------------------------------------------------
     @property

@@ -112,7 +112,7 @@ def build(ctx) -> Page:
     if ctx.chance(0.6):  # a standfirst under the headline
         blocks.append(b.text("paragraph", prose(ctx, 1), classes="dek"))
     pattern = "%Y年%m月%d日" if zh else ctx.pick(["%B %d, %Y", "%d %B %Y", "%Y-%m-%d"])
-    date = fake.date_between("-6y", "today").strftime(pattern)
+    date = ctx.moment(6).strftime(pattern)
     minutes = f"{ctx.between(2, 12)} {w['read']}"
     byline = f"{w['by']}{fake.name()}" if zh else f"{w['by']} {fake.name()}"
     blocks.append(b.text("paragraph", f"{byline} · {w['updated']} {date} · {minutes}", classes="byline"))

@@ -164,7 +164,7 @@ class Form:
     # -- sections ------------------------------------------------------------------------------------
     def personal(self) -> None:
         fake, zh = self.fake, self.ctx.language == "zh"
-        birth = fake.date_of_birth(minimum_age=18, maximum_age=80).strftime("%Y-%m-%d")
+        birth = self.ctx.moment(80, -18).strftime("%Y-%m-%d")
         self.row("fields", self.field("name", self.name, "wide"), self.field("birth", birth))
         nation = self.ctx.pick(ETHNIC) if zh else fake.country()
         number = fake.ssn() if zh else fake.bothify("??#######").upper()
@@ -186,7 +186,7 @@ class Form:
     def work(self) -> None:
         fake = self.fake
         self.row("fields", self.field("employer", fake.company(), "wide"), self.field("job", fake.job()))
-        self.row("fields", self.field("since", fake.date(pattern="%Y-%m")))
+        self.row("fields", self.field("since", self.ctx.moment(40).strftime("%Y-%m")))
         self.choice("status")
 
     def interests(self) -> None:
@@ -208,7 +208,7 @@ class Form:
         self.row("choice", b.control("checkbox", w["agree"], not ctx.chance(self.blanks)))
         if ctx.chance(0.5):
             self.row("choice", b.control("checkbox", w["news"], ctx.chance(0.5)))
-        date = self.fake.date_between("-2y").strftime("%Y-%m-%d")
+        date = self.ctx.moment(2).strftime("%Y-%m-%d")
         self.row(
             "sign", self.field("date", date), b.filled_field(w["sign"], "", classes="wide", colon=self.colon)
         )

@@ -3,6 +3,8 @@ spanning header), totals, payment terms; a stamp (PAID) and a signature may sit 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from gotdata.renderers.html import blocks as b
 from gotdata.renderers.html.blocks import Cell, Table
 from gotdata.renderers.html.page import Page
@@ -50,12 +52,14 @@ def build(ctx) -> Page:
     style, stack = ctx.style(ctx.pick(["sans", "serif"]))
     currency = ctx.pick(["EUR", "USD", "GBP"]) if ctx.language == "en" else "CNY"
     seller = fake.company()
+    issued = ctx.moment(3)
+    due = issued + timedelta(days=ctx.pick([14, 30, 45, 60]))
     blocks = [
         b.text("title", seller, region="seller", tag="div", classes="seller-name"),
         b.text("paragraph", fake.address().replace("\n", ", "), region="seller", classes="muted"),
         b.title(f"{w['invoice']} {fake.bothify('??-####').upper()}", region="meta"),
-        b.text("paragraph", f"{w['date']}: {fake.date(pattern='%Y-%m-%d')}", region="meta"),
-        b.text("paragraph", f"{w['due']}: {fake.date(pattern='%Y-%m-%d')}", region="meta"),
+        b.text("paragraph", f"{w['date']}: {issued:%Y-%m-%d}", region="meta"),
+        b.text("paragraph", f"{w['due']}: {due:%Y-%m-%d}", region="meta"),
         b.heading(w["bill"], 3, region="buyer"),
         b.text("paragraph", fake.name(), region="buyer"),
         b.text("paragraph", fake.address().replace("\n", ", "), region="buyer"),

@@ -63,7 +63,7 @@ def build(ctx) -> Page:
     style["size"] = f"{ctx.between(13, 16)}px"
     style["margin"] = f"{ctx.between(56, 84)}px"
     company = fake.company()
-    when = fake.date_object()
+    when = ctx.moment(40)
     date = (
         f"{when.year}年{when.month}月{when.day}日"
         if zh

@@ -61,7 +61,7 @@ def build(ctx) -> Page:
         "masthead": ctx.pick(["centre", "left"]),
     }
     city = _city(fake, zh)
-    when = fake.date_object()
+    when = ctx.moment(40)
     date = (
         f"{when.year}年{when.month}月{when.day}日 星期{'一二三四五六日'[when.weekday()]}"
         if zh

@@ -155,7 +155,7 @@ def build(ctx) -> Page:
         blocks.append(b.text("paragraph", f"{w['tel']}{fake.phone_number()}", classes="centre"))
     if ctx.chance(0.5):
         blocks.append(b.text("paragraph", ctx.pick(w["receipt"]), classes="centre strong"))
-    when = fake.date_time_this_decade()
+    when = ctx.moment(5)
     colon = w["colon"]
     blocks += [
         b.text(

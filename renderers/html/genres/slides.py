@@ -40,7 +40,7 @@ def build(ctx) -> Page:
     slides = ctx.params.max_pages
     blocks: list[b.Block] = []
     if slides > 1 and ctx.chance(0.4):  # a title slide opens the deck
-        date = fake.date_between("-3y", "today").strftime("%Y-%m-%d")
+        date = ctx.moment(3).strftime("%Y-%m-%d")
         blocks.append(b.title(deck, classes="cover"))
         blocks.append(b.text("paragraph", f"{fake.name()} · {fake.company()}", classes="cover-sub"))
         blocks.append(b.text("paragraph", date, classes="cover-sub"))
