@@ -103,6 +103,17 @@ class RayExecutor:
         task = ray.remote(num_cpus=1, max_retries=self.MAX_RETRIES)(_render_remote)
         queue = list(specs)
         in_flight: dict = {}
+        try:
+            self._drive(ray, task, tracker, queue, in_flight, on_progress, on_done, on_store)
+        except BaseException:
+            # whatever stops the run (a failed shard, the driver's own store call, ^C): the shards
+            # still rendering are stopped before the cluster goes down
+            for ref in in_flight:
+                with contextlib.suppress(Exception):  # a cluster going down takes them anyway
+                    ray.cancel(ref, force=True)
+            raise
+
+    def _drive(self, ray, task, tracker, queue, in_flight, on_progress, on_done, on_store) -> None:
         limit = max(2, 2 * self.workers)
         while queue or in_flight:
             while queue and len(in_flight) < limit:
@@ -119,8 +130,6 @@ class RayExecutor:
                 try:
                     result = ray.get(ref)
                 except ray.exceptions.RayError as err:
-                    for other in in_flight:
-                        ray.cancel(other, force=True)
                     if isinstance(err, ray.exceptions.RayTaskError) and isinstance(err.cause, Exception):
                         raise err.cause from None  # the task's own error, e.g. RunawayRejects
                     raise ShardFailed(

@@ -29,6 +29,24 @@ def _page(tmp_path, body: str, name: str = "page.html"):
     return path
 
 
+def test_the_reused_tab_draws_what_a_fresh_context_draws(browser, tmp_path):
+    """Our own (marked) pages share one tab whose size and pixel ratio change page to page; each
+    comes out byte for byte as a fresh context of its own draws it, whatever came before."""
+    body = "<div data-frame><p data-block='0' style='font-size:18px'>Net 30 days, 4.5% discount</p></div>"
+    page = _page(tmp_path, body)
+    other = _page(tmp_path, "<p data-block='0' style='font: 40px serif'>Another page</p>", "other.html")
+    first = browser.render(page, 500, height=300, scale=1.5, marked=True)
+    browser.render(other, 700, scale=1.0, marked=True)  # another size and pixel ratio in between
+    again = browser.render(page, 500, height=300, scale=1.5, marked=True)
+    fresh = browser._render_untrusted(page.resolve(), 500, False, 300, 1.5, marked=True)
+    assert first.png == again.png == fresh.png and first.words == again.words == fresh.words
+    assert Image.open(io.BytesIO(first.png)).size == (750, 450)
+    assert first.blocks == fresh.blocks and first.words[0]["text"] == "Net"
+    # a page its caller turns down once measured comes back without words or image
+    measured = browser.render(page, 500, height=300, scale=1.5, marked=True, accept=lambda laid: False)
+    assert measured.png == b"" and measured.words == [] and measured.blocks == first.blocks
+
+
 def test_words_and_boxes_come_from_the_dom_and_the_bytes_repeat(browser, tmp_path):
     page = _page(tmp_path, "<h1>Invoice 2026-117</h1><p style='font-size:20px'>Total due: 1,250.00 EUR</p>")
     first = browser.render(page, 600)
