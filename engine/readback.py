@@ -61,7 +61,13 @@ TIMEOUT = 60.0  # seconds one page may take
 MEMORY = 2 * 1024**3  # bytes of address space the reader may use
 CROP_MARGIN = 6  # px around a prompted box
 READ_DPI = 300
-PAGE_SEGMENTATION = {"page": "3", "region": "6", "sparse": "11"}  # Tesseract's --psm
+PAGE_SEGMENTATION = {
+    "page": "3",
+    "region": "6",
+    "sparse": "11",
+    "line": "7",
+    "column": "5",
+}  # Tesseract's --psm
 
 # renderer -> (target agreement, image agreement) the medians must reach on clean English samples;
 # None: that side is not judged. An augmentation profile and Chinese text scale both down. Set a
@@ -160,7 +166,8 @@ def require_reader(langs: set[str]) -> None:
 def read_image(image: Image.Image, langs: str, layout_mode: str = "page") -> str:
     """Tesseract's text of one image, under a time limit and a memory cap; "" when it fails.
     ``layout_mode``: "page" (segmented automatically), "region" (one block of text, for a prompted
-    region) or "sparse" (text in no particular order, for charts)."""
+    region), "sparse" (text in no particular order, for charts), "line" (one line of text) or
+    "column" (a block of vertical text)."""
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     env = os.environ | {"OMP_THREAD_LIMIT": "1"}

@@ -1,6 +1,7 @@
 """Draws the html renderer's pictures in the README: a contact sheet of one page per genre
-(examples/html-genres.png) and one page with its block boxes drawn (examples/html-page.png, for the
-picture only), and prints that page's target. Run: .venv/bin/python scripts/html_example.py"""
+(examples/html-genres.png), one of a book page per language and direction with handwritten notes
+(examples/html-scripts.png), and one page with its block boxes drawn (examples/html-page.png, for
+the picture only), and prints that page's target. Run: .venv/bin/python scripts/html_example.py"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from gotdata import registry
 from gotdata.gallery import draw_block_boxes
 from gotdata.renderer import Job, Sample
 from gotdata.renderers.html.genres import GENRES
+from gotdata.renderers.kit.languages import CODES, LANGUAGES
 from gotdata.seeding import make_rng
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -54,6 +56,17 @@ def main() -> None:
         sample = first_page(genre, {"language": language, "overlay_prob": 0.5})
         pages.append((f"{genre} ({language})", sample.images[0]))
     contact_sheet(pages).save(EXAMPLES / "html-genres.png", optimize=True)
+    scripts = []
+    for code in CODES:
+        sample = first_page("book", {"language": code, "overlay_prob": 0.3})
+        scripts.append((f"book ({code}, {LANGUAGES[code].direction})", sample.images[0]))
+    for code in (c for c in CODES if LANGUAGES[c].vertical):
+        sample = first_page("book", {"language": code, "writing_mode": "vertical"})
+        scripts.append((f"book ({code}, vertical)", sample.images[0]))
+    for code, mode in (("en", "horizontal"), ("ru", "horizontal"), ("ja", "vertical"), ("ko", "horizontal")):
+        sample = first_page("notes", {"language": code, "writing_mode": mode})
+        scripts.append((f"notes ({code}, {mode})", sample.images[0]))
+    contact_sheet(scripts).save(EXAMPLES / "html-scripts.png", optimize=True)
     sample = first_page("invoice", {"overlay_prob": 1.0})
     image = draw_block_boxes(sample.images[0], sample.extra["block_boxes"])
     image.save(EXAMPLES / "html-page.png", optimize=True)

@@ -116,7 +116,9 @@ def _assert_annotations_hold(sample: Sample) -> None:
         span = re.sub(r"\$[^$]*\$|\\\(.*?\\\)", " ", span)  # inline math: drawn by KaTeX, no words
         # a word broken after its hyphen is two pieces (the prose itself writes "ill- smelling" too)
         said, span = (re.sub(r"(?<=\w-) (?=\w)", "", text) for text in (said, span))
-        assert agreement(span, said) == 1.0, (span, said)
+        # a word of an unspaced script (Thai, Chinese) broken across lines has no space in the target
+        squeezed = [re.sub(r"\s+", "", text) for text in (span, said)]
+        assert agreement(span, said) == 1.0 or squeezed[0] == squeezed[1], (span, said)
     # and every word box holds ink: the word is drawn where its box says
     inked = 0
     pixels = [np.asarray(im.convert("L"), dtype=np.int16) for im in sample.images]

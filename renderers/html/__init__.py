@@ -21,9 +21,11 @@ from gotdata.renderers.html import sites
 from gotdata.renderers.html.blocks import esc
 from gotdata.renderers.html.genres import (
     FIGURE_KINDS,
+    GENRE_LANGUAGES,
     GENRES,
     LOCALES,
     MATH_MARK,
+    VERTICAL_GENRES,
     Context,
     blank_page,
     build_page,
@@ -34,6 +36,7 @@ from gotdata.renderers.html.params import HtmlParams
 from gotdata.renderers.kit import glyphs
 from gotdata.renderers.kit.browser import Browser, find_chromium
 from gotdata.renderers.kit.katex import katex_dist, katex_html
+from gotdata.renderers.kit.languages import LANGUAGES
 from gotdata.renderers.kit.latex.text import LICENCES
 from gotdata.renderers.kit.page import block_prompt
 from gotdata.renderers.kit.page.figures import KINDS, FigureMaker, markup
@@ -43,7 +46,7 @@ SHEET = (794, 1123)  # A4 at 96 CSS pixels per inch
 
 class HtmlRenderer(Renderer):
     name = "html"
-    version = "1.0.0"
+    version = "1.1.0"  # 1.1: book and notes pages, languages beyond en and zh
     target_format = "markdown"
     shard_prefix = "html"
     Params = HtmlParams
@@ -61,6 +64,14 @@ class HtmlRenderer(Renderer):
         unknown = sorted(set(params.genres) - set(GENRES))  # type: ignore[attr-defined]
         if unknown:
             raise ValueError(f"unknown genres {unknown}; known: {', '.join(GENRES)}")
+        if not written_genres(params):  # type: ignore[arg-type]
+            raise ValueError(
+                f"none of the genres {', '.join(params.genres)} is written in "  # type: ignore[attr-defined]
+                f"{', '.join(params.languages)}: book and notes are written in every language, "  # type: ignore[attr-defined]
+                "the other genres in en and zh"
+            )
+        if params.writing_mode == "vertical" and not set(written_genres(params)) & set(VERTICAL_GENRES):  # type: ignore[arg-type]
+            raise ValueError(f"vertical writing is set by the genres {', '.join(VERTICAL_GENRES)} only")
         return params
 
     @classmethod
@@ -109,7 +120,7 @@ class HtmlRenderer(Renderer):
         )
         self.browser = Browser(timeout=self.params.timeout)
         self.fakers = {locale: Faker(locale) for locales in LOCALES.values() for locale in locales}
-        self.genres = list(self.params.genres or GENRES)
+        self.genres = written_genres(self.params)
         self.figure_maker: FigureMaker | None = None  # started on the first figure asked for
         self._batches = 0
         installed_fonts()
@@ -145,7 +156,9 @@ class HtmlRenderer(Renderer):
     def _plan(self, job: Job) -> tuple[Page, Context] | Rejection:
         rng = job.rng
         p = self.params
-        language = p.language if p.language != "mixed" else ("en" if rng.random() < 0.6 else "zh")
+        # the language first (among those some asked-for genre writes), then a genre that writes it
+        spoken = [code for code in p.languages if any(code in GENRE_LANGUAGES[g] for g in self.genres)]
+        language = spoken[int(rng.integers(len(spoken)))] if len(spoken) > 1 else spoken[0]
         locales = LOCALES[language]
         fake = self.fakers[locales[int(rng.integers(len(locales)))]]
         fake.seed_instance(int(rng.integers(2**31)))
@@ -153,7 +166,11 @@ class HtmlRenderer(Renderer):
         if rng.random() < p.blank_prob:
             page = blank_page(ctx, *SHEET)
         else:
-            page = build_page(self.genres[int(rng.integers(len(self.genres)))], ctx)
+            genres = [g for g in self.genres if language in GENRE_LANGUAGES[g]]
+            genre = genres[int(rng.integers(len(genres)))]
+            if genre in VERTICAL_GENRES and LANGUAGES[language].vertical and p.writing_mode != "horizontal":
+                ctx.vertical = p.writing_mode == "vertical" or bool(rng.random() < 0.5)
+            page = build_page(genre, ctx)
         text = " ".join(b.check or "" for b in page.blocks)
         missing = glyphs.missing_glyphs(text, page.font_stack, glyphs.fontconfig_file)
         if missing:
@@ -226,17 +243,31 @@ class HtmlRenderer(Renderer):
         if isinstance(made, Rejection):
             return made
         target = made.target or p.blank_target
-        params = {"genre": page.genre, "language": page.language, "scale": scale, "sheets": len(sheets)} | {
-            k: v for k, v in page.style.items() if k in ("font", "hand-font", "size")
-        }
+        params = {
+            "genre": page.genre,
+            "language": page.language,
+            "writing_mode": "vertical" if page.data.get("vertical") else "horizontal",
+            "scale": scale,
+            "sheets": len(sheets),
+        } | {k: v for k, v in page.style.items() if k in ("font", "hand-font", "size")}
         figures = [b.figure for b in page.blocks if b.figure and "kind" in b.figure]
-        extra = made.extra | {"format": p.target, "language": page.language, "figures": figures}
+        extra = made.extra | {
+            "format": p.target,
+            "language": page.language,
+            "direction": "vertical-rl" if page.data.get("vertical") else page.direction,
+            "figures": figures,
+        }
         if len(made.images) > 1:
             return Sample(made.images, target, params, prompt=PROMPT_MULTIPAGE, extra=extra)
         task = p.task if p.task != "mixed" else ("page", "box", "colour")[int(job.rng.integers(3))]
         if task == "page" or not extra["block_boxes"] or not made.target:
             return Sample(made.images, target, params, prompt=PROMPT_FORMAT, extra=extra)
         return block_prompt(task, job.rng, made.images[0], extra["block_boxes"], target, params, extra)
+
+
+def written_genres(params: HtmlParams) -> list[str]:
+    """The genres asked for (all by default) that are written in at least one language asked for."""
+    return [g for g in params.genres or GENRES if set(GENRE_LANGUAGES[g]) & set(params.languages)]
 
 
 __all__ = ["HtmlRenderer"]

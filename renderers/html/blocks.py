@@ -156,11 +156,15 @@ def control(kind: str, label: str, ticked: bool, region: str = "main", classes: 
     )
 
 
-def filled_field(label: str, value: str, region: str = "main", classes: str = "", colon: str = ":") -> Block:
-    """A form field: a printed label and a value written in by hand (a handwriting-style font).
-    ``colon``: "：" on Chinese forms."""
+def filled_field(
+    label: str, value: str, region: str = "main", classes: str = "", colon: str = ":", hand_html: str = ""
+) -> Block:
+    """A form field: a printed label and a value written in by hand (a handwriting-style font;
+    ``hand_html``: the value's HTML with its glyphs jittered, from html.handwriting). ``colon``: "："
+    on Chinese forms."""
     gap = " " if colon == ":" else ""
-    shown = f'<span class="label">{esc(label)}{colon}</span>{gap}<span class="hand">{esc(value)}</span>'
+    hand = hand_html or esc(value)
+    shown = f'<span class="label">{esc(label)}{colon}</span>{gap}<span class="hand">{hand}</span>'
     written = f"{label}{colon}{gap}{value}".rstrip()
     return Block(
         "field", shown, written, written, written, region=region, tag="div", classes=f"gd-field {classes}"

@@ -32,7 +32,7 @@ SLACK = 1.0  # CSS pixels a block may stick out of its frame (sub-pixel layout)
 HEADINGS = ("heading", "title")
 RETRIES = 2  # rows a cut table may give up before its sheet is rejected
 # blocks boxed by their element (borders, rules, drawn parts included) rather than by their words
-ELEMENT_BOXES = ("table", "formula", "figure", "stamp", "signature", "watermark")
+ELEMENT_BOXES = ("table", "formula", "figure", "stamp", "signature", "watermark", "annotation")
 Box = tuple[float, float, float, float]
 
 

@@ -18,24 +18,13 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
+from gotdata.renderers.html import handwriting
 from gotdata.renderers.html.blocks import Block
-from gotdata.renderers.kit import glyphs
+from gotdata.renderers.kit import glyphs, languages
 
-# Font families by role, from Debian packages (fonts-liberation2, fonts-texgyre, fonts-dejavu,
-# fonts-crosextra-carlito, fonts-noto-cjk; handwriting: fonts-dancingscript, fonts-breip,
-# fonts-comic-neue). Only installed ones are drawn.
-FONTS = {
-    "serif": [
-        "Liberation Serif",
-        "TeX Gyre Termes",
-        "TeX Gyre Pagella",
-        "TeX Gyre Bonum",
-        "TeX Gyre Schola",
-        "DejaVu Serif",
-    ],
-    "sans": ["Liberation Sans", "TeX Gyre Heros", "DejaVu Sans", "Carlito", "TeX Gyre Adventor"],
-    "mono": ["Liberation Mono", "DejaVu Sans Mono", "TeX Gyre Cursor"],
-    "hand": ["Dancing Script", "Breip", "Comic Neue"],
+# Font families by role for English and Chinese pages: the Latin faces of kit.languages and
+# fonts-noto-cjk's. Only installed ones are drawn.
+FONTS = {role: list(families) for role, families in languages.LATIN.items()} | {
     "cjk-serif": ["Noto Serif CJK SC"],
     "cjk-sans": ["Noto Sans CJK SC"],
     "cjk-hand": ["AR PL KaitiM GB"],  # fonts-arphic-gkai00mp
@@ -64,6 +53,10 @@ class Page:
     data: dict[str, Any] = field(default_factory=dict)  # what the template shows besides blocks
     font_stack: list[str] = field(default_factory=list)  # the body's families, for the glyph check
 
+    @property
+    def direction(self) -> str:
+        return languages.language(self.language).direction
+
     def flow(self) -> list[Block]:
         return [b for b in self.blocks if b.role == "flow"]
 
@@ -73,6 +66,8 @@ def draw_style(
 ) -> tuple[dict[str, str], list[str]]:
     """CSS variables for one page: faces (``kind``: serif or sans for the body), sizes, leading,
     colours and paper; and the body's font stack."""
+    if language not in ("en", "zh"):
+        return _script_style(rng, language, kind)
     fonts = installed_fonts()
     pick = lambda options: options[int(rng.integers(len(options)))]  # noqa: E731
     body = pick(fonts[kind] or fonts["sans"] or fonts["serif"])
@@ -88,6 +83,39 @@ def draw_style(
         "hand-font": ", ".join(f'"{f}"' for f in [hand, *brush]),
         "size": f"{int(rng.integers(13, 17))}px",
         "leading": f"{rng.uniform(1.3, 1.6):.2f}",
+    } | _look(rng)
+    return style, stack + [hand, *brush]
+
+
+def _script_style(rng: np.random.Generator, code: str, kind: str) -> tuple[dict[str, str], list[str]]:
+    """draw_style for the languages of kit.languages other than English and Chinese: the script's
+    own faces first, a Latin face after them for embedded Latin words; a handwriting face where the
+    script has one (else the body's)."""
+    pick = lambda options: options[int(rng.integers(len(options)))]  # noqa: E731
+    body = pick(
+        languages.faces(code, kind) or languages.faces(code, "sans") or languages.faces(code, "serif")
+    )
+    other_kind = "sans" if kind == "serif" else "serif"
+    other = pick(languages.faces(code, other_kind) or (body,))
+    latin = list(languages.latin_fallback(code, kind))
+    hands = languages.faces(code, "hand")
+    hand = pick(hands) if hands else body
+    stack = [body, *latin]
+    style = {
+        "font": ", ".join(f'"{f}"' for f in stack),
+        "heading-font": ", ".join(f'"{f}"' for f in [other, *latin]),
+        "mono-font": ", ".join(f'"{f}"' for f in [pick(languages.faces(code, "mono") or (body,)), *latin]),
+        "hand-font": ", ".join(f'"{f}"' for f in [hand, *latin]),
+        "size": f"{int(rng.integers(13, 17))}px",
+        "leading": f"{rng.uniform(1.4, 1.75):.2f}",  # room for marks above and below the letters
+    } | _look(rng)
+    return style, [*stack, other, hand]
+
+
+def _look(rng: np.random.Generator) -> dict[str, str]:
+    """Colours, margin and gap of a page, whatever its language."""
+    pick = lambda options: options[int(rng.integers(len(options)))]  # noqa: E731
+    return {
         "ink": pick(INKS),
         "accent": pick(ACCENTS),
         "paper": pick(PAPERS),
@@ -95,19 +123,20 @@ def draw_style(
         "margin": f"{int(rng.integers(40, 72))}px",
         "gap": f"{int(rng.integers(8, 16))}px",
     }
-    return style, stack + [hand, *brush]
 
 
 @cache
 def _environment() -> jinja2.Environment:
     folder = resources.files("gotdata.templates").joinpath("html")
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["handwriting_css"] = Markup(handwriting.STYLE)
+    return environment
 
 
 def write_html(page: Page, blocks: list[Block], number: int, math: bool) -> str:

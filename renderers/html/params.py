@@ -7,13 +7,23 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gotdata.renderer import RendererParams
+from gotdata.renderers.kit.languages import CODES, LANGUAGES
 
-OVERLAYS = ("stamp", "signature", "watermark")
+OVERLAYS = ("stamp", "signature", "watermark", "annotation")
 
 
 class HtmlParams(RendererParams):
     genres: list[str] = Field(default_factory=list, description="genres to draw from (default: all)")
-    language: Literal["en", "zh", "mixed"] = Field("en", description="page language (Faker locale and prose)")
+    language: str | list[str] = Field(
+        "en",
+        description="page language, an ISO 639-1 code (en, zh, zh-Hant, ja, ko, ar, he, ru, uk, el, hi, th, "
+        "vi, pl, tr), a list of codes to mix, or mixed (all)",
+    )
+    writing_mode: Literal["horizontal", "vertical", "mixed"] = Field(
+        "horizontal",
+        description="vertical: Chinese and Japanese in columns read right to left, where a genre sets them "
+        "(book, notes); mixed: either, by chance",
+    )
     target: Literal["markdown", "mathpix"] = Field(
         "markdown", description="markdown (HTML tables, $ math) or mathpix (tabular, \\( math)"
     )
@@ -23,7 +33,7 @@ class HtmlParams(RendererParams):
         False, description="running heads, page numbers and footers in the target"
     )
     overlay_prob: float = Field(0.35, ge=0, le=1, description="chance of each overlay a genre may carry")
-    overlays_in_target: list[Literal["stamp", "signature", "watermark"]] = Field(
+    overlays_in_target: list[Literal["stamp", "signature", "watermark", "annotation"]] = Field(
         default_factory=list, description="overlays whose text the target holds (after the page's text)"
     )
     blank_prob: float = Field(0.03, ge=0, le=1, description="chance of a blank or nearly blank page")
@@ -37,8 +47,20 @@ class HtmlParams(RendererParams):
     max_scale: float = Field(1.5, ge=0.5, le=3, description="image pixels per CSS pixel, highest")
     timeout: float = Field(20.0, gt=0, description="seconds the browser may spend on one sheet")
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        if self.language == "mixed":
+            return CODES
+        return (self.language,) if isinstance(self.language, str) else tuple(self.language)
+
     @model_validator(mode="after")
     def _ranges(self) -> HtmlParams:
+        unknown = [code for code in self.languages if code not in CODES]
+        if unknown or not self.languages:
+            raise ValueError(f"unknown languages {unknown}; known: {', '.join(CODES)} or mixed")
+        if self.writing_mode == "vertical" and not any(LANGUAGES[c].vertical for c in self.languages):
+            vertical = [c for c in CODES if LANGUAGES[c].vertical]
+            raise ValueError(f"vertical writing is for {', '.join(vertical)}; none of {self.languages}")
         if self.min_pages > self.max_pages or self.min_scale > self.max_scale:
             raise ValueError("min_pages and min_scale must not exceed their max_")
         if self.task != "page" and self.max_pages > 1:

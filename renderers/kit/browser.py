@@ -92,13 +92,58 @@ WORDS_SCRIPT = """
     const h = Math.max(0, Math.min(r[3], a[3]) - Math.max(r[1], a[1]));
     return (w * h) / Math.max(1e-6, (r[2] - r[0]) * (r[3] - r[1]));
   };
+  // a word of glyphs moved one by one (``data-word``, handwriting): one word, boxed by the union of
+  // its glyphs' boxes on each line it is on
+  const written = new Set();
+  const writtenWord = (word, flow, spaced) => {
+    const pieces = [];
+    for (const glyph of word.querySelectorAll(".g")) {
+      const r = glyph.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      const last = pieces[pieces.length - 1];
+      const sameLine = last && (flow.axis === "v"
+        ? Math.abs(last.mid - (r.left + r.right) / 2) < 0.5 * r.width
+        : Math.abs(last.mid - (r.top + r.bottom) / 2) < 0.5 * r.height);
+      if (sameLine) {
+        last.text += glyph.textContent;
+        last.rect = [Math.min(last.rect[0], r.left), Math.min(last.rect[1], r.top),
+                     Math.max(last.rect[2], r.right), Math.max(last.rect[3], r.bottom)];
+      } else pieces.push({text: glyph.textContent, rect: [r.left, r.top, r.right, r.bottom],
+                          mid: flow.axis === "v" ? (r.left + r.right) / 2 : (r.top + r.bottom) / 2});
+    }
+    const block = blockOf(word);
+    pieces.forEach((piece, number) => words.push({text: piece.text, rects: [piece.rect], block,
+      transformed: false, spaced, ...(pieces.length > 1 ? {piece: number} : {}), ...flow}));
+  };
+  // whether white space comes before a word in the text (a word and the comma after it in another
+  // element are one word as written); ``before``: the last character of the text walked so far
+  let before = " ";
+  const graphemes = new Intl.Segmenter(undefined, {granularity: "grapheme"});
   const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     if (!el || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(el.tagName)) continue;
     if (el.closest('[data-words="none"]')) continue;
     if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
-    const transformed = getComputedStyle(el).textTransform !== "none";
+    const hand = marked ? el.closest("[data-word]") : null;
+    if (hand) {
+      if (!written.has(hand)) {
+        written.add(hand);
+        const style = getComputedStyle(hand);
+        const flow = {};
+        if (style.writingMode.startsWith("vertical")) flow.axis = "v";
+        if (style.direction === "rtl") flow.rtl = true;
+        writtenWord(hand, flow, /\\s/.test(before));
+        before = "x";
+      }
+      continue;
+    }
+    const style = getComputedStyle(el);
+    const transformed = style.textTransform !== "none";
+    // the writing direction: a vertical line is a column, a right-to-left one starts at the right
+    const flow = {};
+    if (style.writingMode.startsWith("vertical") || style.writingMode.startsWith("sideways")) flow.axis = "v";
+    if (style.direction === "rtl") flow.rtl = true;
     const pattern = /\\S+/g;
     let match;
     while ((match = pattern.exec(node.data))) {
@@ -112,20 +157,31 @@ WORDS_SCRIPT = """
         .map((r) => [r.left, r.top, r.right, r.bottom]);
       const rects = all.filter((r) => shown(r, area) > 0.1);
       if (rects.some((r) => shown(r, area) < 0.9)) clipped.push(match[0]);
-      if (rects.length === 1) words.push({text: match[0], rects, block: blockOf(el), transformed});
+      const spaced = /\\s/.test(match.index > 0 ? node.data[match.index - 1] : before);
+      if (rects.length === 1) {
+        words.push({text: match[0], rects, block: blockOf(el), transformed, spaced, ...flow});
+      }
       else if (rects.length > 1) {
         // a word broken across lines (at a hyphen, or wrapped anywhere): one piece per line, each
         // with the characters it holds
+        // with the characters it holds (grapheme clusters: a Thai vowel or a Devanagari sign stays
+        // with its letter; a mark drawn without a box of its own still belongs to the piece)
         const pieces = [];
-        let offset = match.index;
-        for (const ch of match[0]) {
-          range.setStart(node, offset);
-          range.setEnd(node, offset + ch.length);
-          offset += ch.length;
+        for (const {segment: ch, index} of graphemes.segment(match[0])) {
+          range.setStart(node, match.index + index);
+          range.setEnd(node, match.index + index + ch.length);
           const box = [...range.getClientRects()].find((r) => r.width > 0 && r.height > 0);
-          if (!box) continue;
           const last = pieces[pieces.length - 1];
-          if (last && Math.abs(last.rect[1] - box.top) < 0.5 * box.height) {
+          if (!box) {
+            if (last) last.text += ch;
+            continue;
+          }
+          // on the line of the piece before: overlapping it across the writing direction by half
+          const [lo, hi, from, to] = flow.axis === "v"
+            ? [0, 2, box.left, box.right] : [1, 3, box.top, box.bottom];
+          const overlap = last && Math.min(last.rect[hi], to) - Math.max(last.rect[lo], from);
+          const sameLine = last && overlap >= 0.5 * Math.min(last.rect[hi] - last.rect[lo], to - from);
+          if (sameLine) {
             last.text += ch;
             last.rect = [Math.min(last.rect[0], box.left), Math.min(last.rect[1], box.top),
                          Math.max(last.rect[2], box.right), Math.max(last.rect[3], box.bottom)];
@@ -133,9 +189,11 @@ WORDS_SCRIPT = """
         }
         const block = blockOf(el);
         pieces.forEach((piece, number) =>
-          words.push({text: piece.text, rects: [piece.rect], block, transformed, piece: number}));
+          words.push({text: piece.text, rects: [piece.rect], block, transformed, piece: number, spaced,
+                      ...flow}));
       }
     }
+    before = node.data.slice(-1) || before;
   }
   return {words, clipped};
 }

@@ -16,6 +16,8 @@ import numpy as np
 from gotdata.renderers.html.blocks import Block, esc
 from gotdata.renderers.html.page import Page, draw_style
 from gotdata.renderers.html.params import HtmlParams
+from gotdata.renderers.kit import languages
+from gotdata.renderers.kit.languages import CODES, LANGUAGES
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.latex.text import paragraphs, pick_sentences
 from gotdata.renderers.kit.titles import Titles
@@ -31,8 +33,14 @@ GENRES = (
     "textbook",
     "report",
     "menu",
+    "book",
+    "notes",
 )
-LOCALES = {"en": ["en_US", "en_GB"], "zh": ["zh_CN"]}
+# the languages each genre writes: the first ten have their labels in English and Chinese; a book
+# page and handwritten notes are all prose, written in every language of kit.languages
+GENRE_LANGUAGES = {genre: ("en", "zh") for genre in GENRES} | {"book": CODES, "notes": CODES}
+VERTICAL_GENRES = ("book", "notes")  # genres that set vertical columns
+LOCALES = {code: list(LANGUAGES[code].locales) for code in CODES}
 MATH_MARK = "\x00math{}\x00"  # where a formula's KaTeX HTML goes, once the batch's math is typeset
 FIGURE_KINDS = ("chart", "molecule", "music", "geometry")
 # "now" on every page: Faker's own dates count back from the clock, which would make a page depend on
@@ -63,11 +71,12 @@ def _titles(language: str, pool: tuple[str, ...]) -> Titles:
 class Context:
     rng: np.random.Generator
     fake: object  # a Faker seeded for this page
-    language: str  # en or zh
+    language: str  # an ISO 639-1 code of kit.languages
     params: HtmlParams
     pool: tuple[str, ...] = ()  # the user's paragraphs, if any
     formulas: list[tuple[str, bool]] = field(default_factory=list)
     figures: list[tuple[str, int, str]] = field(default_factory=list)  # (kind, seed, language) asked for
+    vertical: bool = False  # set in vertical columns, where the genre can
 
     # -- chance --------------------------------------------------------------------------------------
     def pick(self, options):
@@ -89,17 +98,42 @@ class Context:
 
     # -- prose ---------------------------------------------------------------------------------------
     @property
+    def bundled(self) -> bool:
+        """English and Chinese draw on the bundled prose (or the user's); other languages on
+        kit.languages' words, unless the user gave prose."""
+        return self.language in ("en", "zh") or bool(self.pool)
+
+    @property
     def paragraphs(self) -> tuple[str, ...]:
         return self.pool or decent_paragraphs(self.language)
 
     def sentences(self, count: int) -> str:
-        return pick_sentences(self.rng, self.paragraphs, count, self.language)
+        if not self.bundled:
+            joint = " " if LANGUAGES[self.language].spaced or self.language == "th" else ""
+            return joint.join(languages.sentence(self.rng, self.fake, self.language) for _ in range(count))
+        split_as = self.language if self.language in ("en", "zh") else ("en", "zh")[self.unspaced]
+        return pick_sentences(self.rng, self.paragraphs, count, split_as)
+
+    @property
+    def unspaced(self) -> bool:
+        return not LANGUAGES[self.language].spaced
 
     def title(self) -> str:
+        if self.language not in ("en", "zh"):
+            return self._phrase(2, 6)
         return _titles(self.language, self.paragraphs).title(self.rng)
 
     def heading(self) -> str:
+        if self.language not in ("en", "zh"):
+            return self._phrase(1, 4)
         return _titles(self.language, self.paragraphs).heading(self.rng)
+
+    def _phrase(self, low: int, high: int) -> str:
+        """A few words of the language, without the closing stop (a title, a heading)."""
+        if self.pool:
+            words = self.sentences(1).split()
+            return " ".join(words[: self.between(low, high)]).rstrip(".,;:!?。！？।")
+        return languages.sentence(self.rng, self.fake, self.language, low, high).rstrip(".。।")
 
     def words(self, low: int, high: int) -> str:
         """A short phrase (a product, a headline fragment) of ``low``..``high`` words of the prose."""

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from gotdata.renderers.html import blocks as b
 from gotdata.renderers.html.blocks import Block, esc
+from gotdata.renderers.html.handwriting import handwritten
 from gotdata.renderers.html.page import Page
 
 WIDTH, HEIGHT = 794, 1123
@@ -132,6 +133,7 @@ class Form:
         self.rows: list[tuple[str, str]] = []  # (region, kind of row)
         self.blanks = ctx.rng.uniform(0, 0.3)  # how much of the form was left unfilled
         self.name = self.fake.name()
+        self.wobble = float(ctx.rng.uniform(0.5, 1.2))  # how unsteady the applicant's hand is
 
     def row(self, kind: str, *blocks: Block) -> None:
         region = f"row{len(self.rows)}"
@@ -142,7 +144,8 @@ class Form:
 
     def field(self, key: str, value: str, width: str = "") -> Block:
         value = "" if self.ctx.chance(self.blanks) else value
-        return b.filled_field(self.w[key], value, classes=width, colon=self.colon)
+        written = handwritten(self.ctx.rng, value, self.ctx.language, self.wobble)
+        return b.filled_field(self.w[key], value, classes=width, colon=self.colon, hand_html=written)
 
     def choice(self, key: str, several: bool = False) -> None:
         """A question and its options: radio buttons (one ticked, or none) or checkboxes."""
