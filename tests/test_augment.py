@@ -29,6 +29,15 @@ RENDERS = {
     "pdf": {"kind": "box", "min_dpi": 60, "max_dpi": 72},
     "document": {"max_figures": 1, "min_dpi": 60, "max_dpi": 72},
     "html": {"genres": ["invoice", "form", "letter"], "blank_prob": 0, "max_scale": 1.0},
+    # vertical columns and right-to-left lines, printed and handwritten
+    "html-vertical": {
+        "genres": ["book", "notes"],
+        "language": ["zh", "ja"],
+        "writing_mode": "vertical",
+        "blank_prob": 0,
+        "max_scale": 1.0,
+    },
+    "html-rtl": {"genres": ["book", "notes"], "language": ["ar", "he"], "blank_prob": 0, "max_scale": 1.0},
 }
 IOU_FLOOR = 0.9  # mapped box against the box of the warped ink mask, for boxes of 24 px and more
 IOU_SIDE = 24

@@ -220,3 +220,20 @@ def test_an_independent_reader_of_the_script_reads_the_lines(code):
         median = statistics.median(scores)
         print(f"reader {code} {mode}: median agreement {median:.3f} over {len(scores)} lines")
         assert median >= READER_FLOOR.get(code, 0.85), (code, mode, median)
+
+
+def test_a_users_corpus_gives_the_prose_of_any_language(tmp_path):
+    from faker import Faker
+
+    fake = Faker("he_IL")
+    fake.seed_instance(5)
+    paragraphs = [" ".join(fake.sentence(nb_words=9) for _ in range(4)) for _ in range(6)]
+    corpus = tmp_path / "hebrew.jsonl"
+    corpus.write_text("".join(f'{{"text": "{p}"}}\n' for p in paragraphs), encoding="utf-8")
+    samples = _samples(_render({"genres": ["book"], "language": "he", "blank_prob": 0}, range(3), [corpus]))
+    assert len(samples) >= 2
+    words = {w for p in paragraphs for w in p.split()}
+    for sample in samples:
+        _assert_annotations_hold(sample)
+        written = [w for w in sample.target.split() if w in words]
+        assert len(written) >= 0.6 * len(sample.target.split())
