@@ -259,3 +259,25 @@ def test_cli_render_exports_and_page_tests_work_for_html_pages(tmp_path):
     assert len(coco["images"]) >= 6 and len(coco["annotations"]) > 30
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["complete"]
+
+
+def test_two_html_components_in_one_worker_both_render():
+    """Two html renderers alive in one thread (two html components of a recipe in one worker)
+    share Playwright's driver, which refuses a second one in a thread; closing one leaves the
+    other working."""
+    cls = registry.get("html")
+    first = cls(cls.parse_params({"genres": ["receipt"], "blank_prob": 0}))
+    second = cls(cls.parse_params({"genres": ["form"], "blank_prob": 0}))
+    corpus = first.load_corpus([])
+    second.load_corpus([])
+    first.setup()
+    second.setup()
+    try:
+        job = lambda seed: Job(corpus.pick(make_rng(seed)), make_rng(seed))  # noqa: E731
+        assert isinstance(first.render_batch([job(1)])[0], Sample)
+        assert isinstance(second.render_batch([job(2)])[0], Sample)
+        first.close()
+        assert isinstance(second.render_batch([job(3)])[0], Sample)
+    finally:
+        first.close()
+        second.close()

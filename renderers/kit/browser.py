@@ -279,6 +279,34 @@ def find_chromium() -> str:
     raise RendererUnavailable("chromium not found: install Debian's chromium package (make setup does)")
 
 
+class _Drivers(threading.local):
+    """One Playwright driver per thread, shared by the thread's browsers: Playwright's sync API
+    refuses a second driver in a thread whose first still runs (two html components of one recipe
+    in one worker). Stopped when the thread's last browser closes."""
+
+    def __init__(self) -> None:
+        self.driver: Any = None
+        self.users = 0
+
+    def acquire(self) -> Any:
+        if self.driver is None:
+            from playwright.sync_api import sync_playwright
+
+            self.driver = sync_playwright().start()
+        self.users += 1
+        return self.driver
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users == 0:
+            with contextlib.suppress(Exception):  # its browsers are gone already
+                self.driver.stop()
+            self.driver = None
+
+
+_drivers = _Drivers()
+
+
 class Browser:
     def __init__(
         self, timeout: float = 20.0, restart_every: int = RESTART_EVERY, memory_cap: int = MEMORY_CAP
@@ -296,20 +324,19 @@ class Browser:
         self._refused_images: list[str] = []
 
     def _start(self) -> None:
-        from playwright.sync_api import sync_playwright
-
         executable = find_chromium()
-        self._playwright = sync_playwright().start()
+        self._playwright = _drivers.acquire()
         self._browser = self._playwright.chromium.launch(executable_path=executable, args=ARGS)
         self._pages = 0
 
     def close(self) -> None:
-        for closing in (self._browser, self._playwright):
-            try:
-                if closing is not None:
-                    closing.close() if closing is self._browser else closing.stop()
-            except Exception:
-                pass  # a dead browser has nothing left to close
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        except Exception:
+            pass  # a dead browser has nothing left to close
+        if self._playwright is not None:
+            _drivers.release()
         self._browser = self._playwright = self._own = None
 
     def render(
