@@ -50,7 +50,7 @@ def dom_lines(words: list[dict[str, Any]], page: int = 0) -> dict[int, list[Line
             line = lines[-1] if lines else None
             vertical, rtl = word.get("axis") == "v", bool(word.get("rtl"))
             if line is not None and _same_line(line.box, box, vertical, rtl):
-                touching = _touching(word, line.words[-1].box, box, vertical, rtl)
+                touching = _touching(word, line.words[-1].box, box, vertical)
                 line.words.append(Word(box, word["text"], word.get("piece", 0) > 0))
                 line.box = enclose([line.box, box])
                 line.text += ("" if touching else " ") + word["text"]
@@ -69,16 +69,12 @@ def _same_line(line: Box, box: Box, vertical: bool = False, rtl: bool = False) -
     return smaller > 0 and overlap >= MIN_OVERLAP * smaller and onward
 
 
-def _touching(word: dict[str, Any], before: Box, box: Box, vertical: bool, rtl: bool) -> bool:
+def _touching(word: dict[str, Any], before: Box, box: Box, vertical: bool) -> bool:
     """Whether a word continues the one before it without a space: two text nodes of one word as
-    written (a link and its comma). Where the browser says whether white space came between them
-    (``spaced``), that decides, unless the two lie apart (cells of a table row); else their boxes
-    must touch."""
+    written (a link and its comma). The browser says whether white space came between them
+    (``spaced``); two with none still take a space where they lie apart (cells of a table row)."""
     start, end = (1, 3) if vertical else (0, 2)
-    if "spaced" in word:
-        # the distance between the boxes along the line, in either order (bidirectional lines);
-        # below zero where they overlap (a handwritten glyph's padded box)
-        apart = max(box[start] - before[end], before[start] - box[end])
-        return not word["spaced"] and apart < TOUCHING
-    forward = abs(box[start] - before[end])
-    return (min(forward, abs(before[start] - box[end])) if rtl else forward) < TOUCHING
+    # the distance between the boxes along the line, in either order (bidirectional lines); below
+    # zero where they overlap (a handwritten glyph's padded box)
+    apart = max(box[start] - before[end], before[start] - box[end])
+    return not word.get("spaced", False) and apart < TOUCHING
