@@ -11,6 +11,8 @@ import pytest
 from gotdata import registry
 from gotdata.renderer import Job, Sample
 from gotdata.renderers.document.layout import readable
+from gotdata.renderers.document.params import DOCUMENT_LANGUAGES
+from gotdata.renderers.kit.languages import requested
 from gotdata.renderers.kit.page.verify import agreement
 from gotdata.seeding import make_rng
 
@@ -44,6 +46,8 @@ LAYOUTS = [
     {"language": "zh"},
     {"language": "mixed", "columns": "2"},
     {"min_pages": 2, "max_pages": 3, "max_figures": 1},
+    {"language": ["ru", "uk", "el", "vi", "pl", "tr"], "columns": "2"},  # xelatex, Latin faces and others
+    {"language": ["ja", "zh-Hant", "th"], "columns": "1"},  # no spaces between words
 ]
 
 
@@ -62,6 +66,7 @@ def test_blocks_lines_and_words_agree_with_image_and_target(rendered):
         assert params.get("min_pages", 1) <= pages <= params.get("max_pages", 1)
         blocks, lines, words = (sample.extra[k] for k in ("block_boxes", "line_boxes", "word_boxes"))
         assert {b["category"] for b in blocks} <= CATEGORIES
+        assert sample.params["language"] in requested(params.get("language", "en"), DOCUMENT_LANGUAGES)
         assert any(b["category"] == "paragraph" for b in blocks)
         spans = sorted({tuple(b["span"]) for b in blocks if "span" in b})
         for (_, end), (start, _) in zip(spans, spans[1:], strict=False):

@@ -170,7 +170,7 @@ def test_mixed_languages_and_writing_modes_are_deterministic():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"language": "xx"}, "unknown languages"),
+        ({"language": "xx"}, "not available here"),
         ({"language": "en", "writing_mode": "vertical"}, "vertical writing is for"),
         ({"language": "ar", "genres": ["invoice"]}, "is written in"),
         ({"language": "ja", "genres": ["invoice"], "writing_mode": "vertical"}, "is written in"),

@@ -51,8 +51,9 @@ def test_every_template_and_font_set_typesets_with_outline_fonts(tmp_path):
     body += " \\emph{fi} $x^2_{\\alpha}$"
     for name, info in templates().items():
         text = "测试文字，首先。" if info["language"] == "zh" else body
+        language = "ar" if info["language"] == "world" else None  # right to left, in Amiri
         found[f"template {name}"] = _fonts(
-            _typeset(fill_template(name, text), info["engine"], tmp_path / name)
+            _typeset(fill_template(name, text, language), info["engine"], tmp_path / name)
         )
     for family, code in PAGE_FAMILIES.items():
         source = fill_template("article", f"\\fontfamily{{{code}}}\\selectfont {body}")

@@ -27,7 +27,7 @@ from gotdata.renderers.document.plan import DocPlan, Planner
 from gotdata.renderers.document.reading import fit, marks_of, read_document
 from gotdata.renderers.document.source import document_source
 from gotdata.renderers.kit import texsandbox
-from gotdata.renderers.kit.latex import fill_template, page_templates, templates
+from gotdata.renderers.kit.latex import fill_template, page_templates
 from gotdata.renderers.kit.latex.fonts import available_cjk_fonts, available_page_families
 from gotdata.renderers.kit.latex.snippets import read_snippets, typesets_in
 from gotdata.renderers.kit.latex.text import LICENCES
@@ -41,7 +41,8 @@ class DocumentRenderer(Renderer):
     # 1.2: figures in the page's language, captions about their own figure in the page's typeface,
     # titles and headings that read like real ones
     # 1.3: furniture left out of the target keeps its text in block_boxes (absent page tests)
-    version = "1.3.0"
+    # 1.4: pages in eleven languages (mixed: all of them), each page's language in its parameters
+    version = "1.4.0"
     target_format = "mathpix"
     shard_prefix = "doc"
     Params = DocumentParams
@@ -87,13 +88,13 @@ class DocumentRenderer(Renderer):
         return self._pools[language]
 
     def check_available(self) -> None:
-        texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.language != "en" else []))
+        texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.languages != ("en",) else []))
 
     def setup(self) -> None:
         self.check_available()
         self.workdir = texsandbox.scratch_dir()
         p = self.params
-        self.templates = page_templates("document", p.language, p.templates, p.columns)
+        self.templates = page_templates("document", p.languages, p.templates, p.columns)
         if not self.templates:
             raise texsandbox.TexUnavailable(
                 f"no page template matches language={p.language}, columns={p.columns}"
@@ -101,7 +102,8 @@ class DocumentRenderer(Renderer):
         self.families = available_page_families()
         self.cjk_fonts = available_cjk_fonts()
         self.figures = FigureMaker(sorted(set(p.figure_kinds)))
-        self.figures.setup(sorted({templates()[t]["language"] for t in self.templates}))
+        # figures (charts' words, captions) are written in English and Chinese only
+        self.figures.setup(sorted({language for _, language in self.templates if language in ("en", "zh")}))
         self.planner = Planner(p, self.templates, self.families, self.cjk_fonts, self.figures, self._pool_for)
 
     def close(self) -> None:
@@ -120,20 +122,22 @@ class DocumentRenderer(Renderer):
             else:
                 plans.append(plan)
         self.planner.render_figures(plans, self.workdir)
-        groups: dict[tuple[str, str], list[DocPlan]] = defaultdict(list)
+        groups: dict[tuple[str, str, str], list[DocPlan]] = defaultdict(list)
         for plan in plans:
-            groups[(plan.engine, plan.template)].append(plan)
-        for (engine, template), members in sorted(groups.items()):
-            for key, outcome in self._typeset(engine, template, members).items():
+            groups[(plan.engine, plan.template, plan.language)].append(plan)
+        for (engine, template, language), members in sorted(groups.items()):
+            for key, outcome in self._typeset(engine, template, language, members).items():
                 results[key] = outcome
         return [r if r is not None else Rejection("internal", "no result") for r in results]
 
-    def _typeset(self, engine: str, template: str, plans: list[DocPlan]) -> dict[int, Sample | Rejection]:
+    def _typeset(
+        self, engine: str, template: str, language: str, plans: list[DocPlan]
+    ) -> dict[int, Sample | Rejection]:
         by_key = {plan.key: plan for plan in plans}
 
         def build(keys, warmup: str = "") -> str:
             sources = [document_source(by_key[k]) for k in keys]
-            document = fill_template(template, "\n".join([MARK_MACROS, warmup, *sources]))
+            document = fill_template(template, "\n".join([MARK_MACROS, warmup, *sources]), language)
             return document.replace("\\begin{document}", f"{LONGTABLE}\n\\begin{{document}}", 1)
 
         # the rasterised pass starts with a page that fixes how every font is embedded, whatever

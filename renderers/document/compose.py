@@ -69,7 +69,7 @@ def write_parts(writer: PageWriter, budget: int, language: str) -> list[Part]:
         parts.append(Part(category, block.source, block.target, check, math_words=words, label=block.target))
         if category == "paragraph" and writer.rng.random() < FOOTNOTE_PROB:
             note = writer.sentences(int(writer.rng.integers(1, 3)))
-            parts.append(Part("footnote", escape_text(note), note, note, label=note))
+            parts.append(Part("footnote", writer.escape(note), note, note, label=note))
     return parts
 
 

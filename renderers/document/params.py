@@ -7,6 +7,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from gotdata.renderer import RendererParams
+from gotdata.renderers.kit.languages import requested
+
+# What composed pages are written in: languages whose words xelatex's PDFs give back in reading
+# order, so that every block's text can be checked and boxed. Not Arabic (its letters extract as
+# presentation forms without spaces), Hebrew (its lines would be read back left to right), Hindi
+# (vowel signs extract out of order) or Korean (the spaces between words do not extract).
+DOCUMENT_LANGUAGES = ("en", "zh", "zh-Hant", "ja", "ru", "uk", "el", "th", "vi", "pl", "tr")
 
 
 def _as_text(value: Any) -> Any:
@@ -15,7 +22,11 @@ def _as_text(value: Any) -> Any:
 
 
 class DocumentParams(RendererParams):
-    language: Literal["en", "zh", "mixed"] = Field("en", description="page language")
+    language: str | list[str] = Field(
+        "en",
+        description="page language: an ISO 639-1 code (en; with xelatex: zh, zh-Hant, ja, ru, uk, el, th, "
+        "vi, pl, tr), a list of codes to mix, or mixed (all); figures only on en and zh pages",
+    )
     columns: Annotated[Literal["1", "2", "3", "mixed"], BeforeValidator(_as_text)] = Field(
         "mixed", description="one, two or three columns"
     )
@@ -46,8 +57,13 @@ class DocumentParams(RendererParams):
     max_dpi: int = Field(150, ge=50, le=400)
     timeout: float = Field(120.0, gt=0, description="seconds one TeX run may take")
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return requested(self.language, DOCUMENT_LANGUAGES)
+
     @model_validator(mode="after")
     def _ranges(self) -> DocumentParams:
+        requested(self.language, DOCUMENT_LANGUAGES)  # a clear error for a language pages cannot check
         if (
             self.min_pages > self.max_pages
             or self.min_dpi > self.max_dpi

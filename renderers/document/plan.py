@@ -63,23 +63,21 @@ class Planner:
         rng, p = job.rng, self.params
         opening = job.item.value
         # a snippet corpus may mix languages: its paragraph chooses among the templates that set it
-        usable = [
-            t for t in self.templates if opening is None or typesets_in(opening, templates()[t]["language"])
-        ]
+        usable = [(t, code) for t, code in self.templates if opening is None or typesets_in(opening, code)]
         if not usable:
             return Rejection(
-                "language_mismatch", "a Chinese paragraph and no Chinese template (language=zh or mixed)"
+                "language_mismatch", "a paragraph pdflatex cannot set, and English templates only (language)"
             )
-        template = usable[int(rng.integers(len(usable)))]
+        template, language = usable[int(rng.integers(len(usable)))]
         info = templates()[template]
-        language = info["language"]
         font = draw_page_font(rng, language, self.families, self.cjk_fonts)
         if font is None:
-            return Rejection("no_cjk_font", "install fonts-noto-cjk")
+            return Rejection("no_font", f"no installed face sets {language} (see the README's set-up)")
         pages = int(rng.integers(p.min_pages, p.max_pages + 1))
         size = int(rng.choice([10, 11, 12]))
         style = {
             "template": template,
+            "language": language,
             "font": font,
             "size": size,
             "margin_cm": round(float(rng.uniform(1.6, 2.6)), 2),
@@ -89,6 +87,8 @@ class Planner:
             "pages": pages,
         }
         figures = [int(rng.integers(p.min_figures, p.max_figures + 1)) for _ in range(pages)]
+        if language not in ("en", "zh"):  # captions and charts' words are written in these two only
+            figures = [0] * pages
         capacity = CAPACITY * (0.6 if info.get("landscape") else 1.0) * {10: 1.25, 11: 1.0, 12: 0.85}[size]
         long_table = pages > 1 and info["columns"] == "1" and rng.random() < p.long_table_prob
         # a little more than fits (pass 1 cuts), less what figures and a long table take
@@ -100,7 +100,7 @@ class Planner:
         writer = PageWriter(rng, language, pool)
         parts = write_parts(writer, max(budget, 600), language)
         if style["furniture"] and not any(part.category == "title" for part in parts):
-            style["running_head"] = writer.titles.title(rng)  # the title of the document it comes from
+            style["running_head"] = writer.title_text()  # the title of the document it comes from
         if long_table:  # early enough to start on the first pages and run over a page break
             at = int(rng.integers(len(parts) // 4, max(len(parts) // 4 + 1, len(parts) // 2)))
             at += at < len(parts) and parts[at].category == "footnote"  # not between a note and its paragraph

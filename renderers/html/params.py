@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gotdata.renderer import RendererParams
-from gotdata.renderers.kit.languages import CODES, LANGUAGES
+from gotdata.renderers.kit.languages import CODES, LANGUAGES, requested
 
 OVERLAYS = ("stamp", "signature", "watermark", "annotation")
 
@@ -49,15 +49,11 @@ class HtmlParams(RendererParams):
 
     @property
     def languages(self) -> tuple[str, ...]:
-        if self.language == "mixed":
-            return CODES
-        return (self.language,) if isinstance(self.language, str) else tuple(self.language)
+        return requested(self.language)
 
     @model_validator(mode="after")
     def _ranges(self) -> HtmlParams:
-        unknown = [code for code in self.languages if code not in CODES]
-        if unknown or not self.languages:
-            raise ValueError(f"unknown languages {unknown}; known: {', '.join(CODES)} or mixed")
+        requested(self.language)  # a clear error for an unknown code
         if self.writing_mode == "vertical" and not any(LANGUAGES[c].vertical for c in self.languages):
             vertical = [c for c in CODES if LANGUAGES[c].vertical]
             raise ValueError(f"vertical writing is for {', '.join(vertical)}; none of {self.languages}")

@@ -174,12 +174,29 @@ LANGUAGES: dict[str, Language] = {
 }
 CODES = tuple(LANGUAGES)
 
+# what right-to-left prose embeds: numbers and Latin words, set left to right inside the line
+LATIN_WORDS = (
+    "UNESCO", "Internet", "GPS", "Python", "NASA", "COVID-19", "PDF", "Wi-Fi", "OpenStreetMap", "USB",
+)  # fmt: skip
+PRINTABLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F))
+
 
 def language(code: str) -> Language:
     try:
         return LANGUAGES[code]
     except KeyError:
         raise ValueError(f"unknown language {code!r}; known: {', '.join(CODES)}") from None
+
+
+def requested(value: str | list[str], allowed: tuple[str, ...] = CODES) -> tuple[str, ...]:
+    """A ``language`` parameter (a code, a list of codes, or mixed: every one of ``allowed``) as
+    codes; an unknown or unsupported one is a ValueError naming those that are."""
+    codes = allowed if value == "mixed" else (value,) if isinstance(value, str) else tuple(value)
+    wrong = [code for code in codes if code not in allowed]
+    if wrong or not codes:
+        choices = ", ".join(allowed)
+        raise ValueError(f"languages {wrong or '[]'} not available here; choose from {choices} or mixed")
+    return codes
 
 
 @cache
@@ -197,6 +214,16 @@ def faces(code: str, role: str) -> tuple[str, ...]:
         if glyphs.fontconfig_file(family)
         and not glyphs.missing_glyphs(lang.probe, [family], glyphs.fontconfig_file)
     )
+
+
+@cache
+def tex_faces(code: str) -> tuple[str, ...]:
+    """The faces TeX pages of a language draw (serif, then sans): those that also hold every
+    printable ASCII character, since TeX sets digits, section numbers and punctuation in the
+    page's face and has no per-glyph fallback."""
+    own = faces(code, "serif") + faces(code, "sans")
+    whole = [f for f in own if not glyphs.missing_glyphs(PRINTABLE_ASCII, [f], glyphs.fontconfig_file)]
+    return tuple(dict.fromkeys(whole))
 
 
 def latin_fallback(code: str, role: str) -> tuple[str, ...]:
@@ -222,3 +249,31 @@ def sentence(rng: np.random.Generator, fake, code: str, low: int = 5, high: int 
     text = " ".join(str(w) for w in rng.choice(common_words(code), size=count))
     first = {"i": "İ", "ı": "I"}.get(text[:1], text[:1].upper()) if code == "tr" else text[:1].upper()
     return first + text[1:] + ("।" if code == "hi" else ".")
+
+
+def embed_latin(rng: np.random.Generator, text: str) -> str:
+    """``text`` with a number, a percentage or a Latin word put between two of its words: what
+    right-to-left prose carries (bidirectional lines)."""
+    words = text.split()
+    options = [
+        str(int(rng.integers(1900, 2026))),
+        f"{int(rng.integers(2, 100))}%",
+        LATIN_WORDS[int(rng.integers(len(LATIN_WORDS)))],
+        str(int(rng.integers(10, 10000))),
+    ]
+    embedded = options[int(rng.integers(len(options)))]
+    at = int(rng.integers(1, max(1, len(words) - 1) + 1))
+    return " ".join([*words[:at], embedded, *words[at:]])
+
+
+@cache
+def word_list(code: str) -> tuple[str, ...]:
+    """Single words of the language (table cells, short labels): Faker's word list in its first
+    locale, or the bundled one; sorted, so a seed draws the same words everywhere."""
+    lang = language(code)
+    if not lang.lorem:
+        return tuple(sorted(set(common_words(code))))
+    from faker import Faker
+
+    found = Faker(lang.locales[0]).get_words_list()
+    return tuple(sorted({w for w in found if w and not any(c.isspace() for c in w)}))

@@ -167,7 +167,8 @@ def errors_by_sample(terminal: str) -> dict[int, str]:
     """Map each sample key to the first TeX error printed while it was being typeset."""
     found: dict[int, str] = {}
     for key, line in _lines_by_sample(terminal):
-        is_error = line.startswith("!") or re.match(r"^[^:\s]+\.tex:\d+: ", line)
+        # "! " opens an error; a wrapped line of an overfull box's contents may start with "!"
+        is_error = line.startswith("! ") or re.match(r"^[^:\s]+\.tex:\d+: ", line)
         if is_error and key is not None and key not in found:
             found[key] = line.split(": ", 1)[-1].lstrip("! ").strip()
     return found

@@ -159,13 +159,13 @@ class Titles:
 
     def authors(self, rng: np.random.Generator) -> list[str]:
         """One to three names in the page's locale (Faker, seeded by the sample's rng)."""
-        faker = _faker("zh_CN" if self.language == "zh" else "en_US")
+        faker = locale_faker("zh_CN" if self.language == "zh" else "en_US")
         faker.seed_instance(int(rng.integers(2**31)))
         return [faker.name() for _ in range(int(rng.integers(1, 4)))]
 
 
 @cache
-def _faker(locale: str):
+def locale_faker(locale: str):
     """One Faker per locale and process (making one takes tens of milliseconds); seeded per use."""
     from faker import Faker
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from PIL import Image, ImageOps
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from gotdata.corpus import Corpus, CorpusError, CorpusItem
 from gotdata.renderer import PROMPT_FORMAT, PROMPT_PLAIN, Job, Rejection, Renderer, RendererParams, Sample
 from gotdata.renderers.kit import texsandbox
+from gotdata.renderers.kit.languages import requested
 from gotdata.renderers.kit.latex import fill_template, page_templates, templates
 from gotdata.renderers.kit.latex.fonts import (
     available_cjk_fonts,
@@ -50,7 +51,11 @@ class LatexParams(RendererParams):
     target: Literal["mathpix", "text"] = Field(
         "mathpix", description="Mathpix markdown, or plain text (OCR: )"
     )
-    language: Literal["en", "zh", "mixed"] = Field("en", description="page text language (zh: xelatex)")
+    language: str | list[str] = Field(
+        "en",
+        description="page mode's language: an ISO 639-1 code (en; with xelatex: zh, zh-Hant, ja, ko, ar, he, "
+        "ru, uk, el, hi, th, vi, pl, tr), a list of codes to mix, or mixed (all)",
+    )
     templates: list[str] = Field(default_factory=list, description="page templates to use (default: all)")
     fonts: list[str] = Field(default_factory=list, description="pdflatex font sets to use (default: all)")
     inline_prob: float = Field(
@@ -61,6 +66,15 @@ class LatexParams(RendererParams):
     max_margin: int = Field(24, ge=0, le=200, description="formula/table: largest random white margin, px")
     rasterizer: Literal["pymupdf", "pdf2image"] = Field("pymupdf", description="PDF to image backend")
     timeout: float = Field(60.0, gt=0, description="seconds one TeX run may take")
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return requested(self.language)
+
+    @model_validator(mode="after")
+    def _known_languages(self) -> LatexParams:
+        requested(self.language)  # a clear error for an unknown code
+        return self
 
 
 @dataclass
@@ -101,7 +115,8 @@ class LatexRenderer(Renderer):
     name = "latex"
     # 1.1: T1 Computer Modern in outline fonts (cm-super); text targets lose no box options
     # 1.2: titles, authors and headings read like real ones; page fonts are the pages' default family
-    version = "1.2.0"
+    # 1.3: pages in fifteen languages (mixed: all of them), each page's language in its parameters
+    version = "1.3.0"
     target_format = "mathpix"
     shard_prefix = "latex"
     Params = LatexParams
@@ -150,7 +165,7 @@ class LatexRenderer(Renderer):
 
     # -- lifecycle -------------------------------------------------------------------------------
     def check_available(self) -> None:
-        texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.language != "en" else []))
+        texsandbox.require_tex("pdflatex", *(["xelatex"] if self.params.languages != ("en",) else []))
 
     def setup(self) -> None:
         self.check_available()
@@ -161,10 +176,10 @@ class LatexRenderer(Renderer):
         self.families = available_page_families()
         if not self.fonts:
             raise texsandbox.TexUnavailable(f"none of the font sets {wanted or 'known'} is installed")
-        language = self.params.language
-        self.templates = page_templates("latex", language, self.params.templates)
+        languages = self.params.languages
+        self.templates = page_templates("latex", languages, self.params.templates)
         if self.params.mode == "page" and not self.templates:
-            raise texsandbox.TexUnavailable(f"no page template matches language={language}")
+            raise texsandbox.TexUnavailable(f"no page template matches language={self.params.language}")
         self.words = list(words("en"))
 
     def close(self) -> None:
@@ -226,12 +241,11 @@ class LatexRenderer(Renderer):
 
     def _plan_page(self, key: int, job: Job, dpi: int) -> _Plan | Rejection:
         rng = job.rng
-        template = self.templates[int(rng.integers(len(self.templates)))]
+        template, language = self.templates[int(rng.integers(len(self.templates)))]
         info = templates()[template]
-        language = info["language"]
         font = draw_page_font(rng, language, self.families, self.cjk_fonts)
         if font is None:
-            return Rejection("no_cjk_font", "install fonts-noto-cjk")
+            return Rejection("no_font", f"no installed face sets {language} (see the README's set-up)")
         size = int(rng.choice([9, 10, 11, 12]))
         pool = dict(self.pool)
         if job.item.value is not None:  # the drawn paragraph opens the page
@@ -244,6 +258,7 @@ class LatexRenderer(Renderer):
         blocks = PageWriter(rng, language, pool).blocks(capacity)
         style = {
             "template": template,
+            "language": language,
             "font": font,
             "size": size,
             "margin_cm": round(float(rng.uniform(1.5, 3.0)), 2),
@@ -251,7 +266,7 @@ class LatexRenderer(Renderer):
             "dpi": dpi,
         }
         # Font and size switch per page, so one TeX run serves every page of a template.
-        return _Plan(key, (info["engine"], template), dpi, style, blocks=blocks)
+        return _Plan(key, (info["engine"], template, language), dpi, style, blocks=blocks)
 
     # -- cropped samples: formulas and tables ------------------------------------------------------
     def _typeset_cropped(self, group: tuple[str, ...], plans: list[_Plan]) -> dict[int, Sample | Rejection]:
@@ -294,13 +309,13 @@ class LatexRenderer(Renderer):
 
     # -- pages ------------------------------------------------------------------------------------
     def _typeset_pages(self, group: tuple[str, ...], plans: list[_Plan]) -> dict[int, Sample | Rejection]:
-        engine, template = group
+        engine, template, language = group
         by_key = {plan.key: plan for plan in plans}
         columns = templates()[template]["columns"]
 
         def build(keys, warmup: str = "") -> str:
             pages = [_page_source(by_key[k], columns) for k in keys]
-            return fill_template(template, "\n".join([warmup, *pages]))
+            return fill_template(template, "\n".join([warmup, *pages]), language)
 
         # Only the rasterised (second) pass needs the warm-up page: the first one measures fit.
         warmup = warmup_page([plan.style["font"] for plan in plans])

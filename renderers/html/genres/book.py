@@ -14,22 +14,9 @@ from gotdata.renderers.html import blocks as b
 from gotdata.renderers.html.blocks import Block, esc
 from gotdata.renderers.html.handwriting import handwritten
 from gotdata.renderers.html.page import Page
-from gotdata.renderers.kit.languages import LANGUAGES
+from gotdata.renderers.kit.languages import LANGUAGES, embed_latin
 
 SIZES = [(560, 800), (620, 880), (700, 990)]
-# what right-to-left prose embeds: numbers and Latin words, set left to right inside the line
-LATIN_WORDS = [
-    "UNESCO",
-    "Internet",
-    "GPS",
-    "Python",
-    "NASA",
-    "COVID-19",
-    "PDF",
-    "Wi-Fi",
-    "OpenStreetMap",
-    "USB",
-]
 
 
 def build(ctx) -> Page:
@@ -68,17 +55,7 @@ def paragraph(ctx, rtl: bool) -> Block:
     count = ctx.between(2, 5) if not ctx.vertical else ctx.between(1, 4)
     text = ctx.sentences(count)
     if rtl and ctx.chance(0.7):
-        words = text.split()
-        embedded = ctx.pick(
-            [
-                str(ctx.between(1900, 2025)),
-                f"{ctx.between(2, 99)}%",
-                ctx.pick(LATIN_WORDS),
-                str(ctx.between(10, 9999)),
-            ]
-        )
-        at = ctx.between(1, max(1, len(words) - 1))
-        text = " ".join([*words[:at], embedded, *words[at:]])
+        text = embed_latin(ctx.rng, text)
     if ctx.language == "ja" and ctx.chance(0.5):
         kanji, kana, _ = ctx.fake.last_name_pair()
         reading = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in kana)  # hiragana

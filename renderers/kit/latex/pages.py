@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from gotdata.renderers.kit import languages
+from gotdata.renderers.kit.latex.fonts import WORLD
 from gotdata.renderers.kit.latex.formulas import FormulaGenerator
 from gotdata.renderers.kit.latex.tables import TableGenerator
 from gotdata.renderers.kit.latex.text import escape_text, paragraphs, pick_sentences, words
-from gotdata.renderers.kit.titles import Titles
+from gotdata.renderers.kit.titles import Titles, locale_faker
 
 INLINE_RELATIONS = ["=", "<", r"\leq", r"\in", r"\approx"]
 
@@ -21,13 +24,33 @@ class Block:
     target: str  # Mathpix markdown for it
 
 
+# a run of Latin letters and digits (words, numbers, "46%", "COVID-19") inside right-to-left text
+_LATIN_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9%.,:/\-]*[A-Za-z0-9%])?"
+_LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?: {_LATIN_WORD})*")
+UNSPACED_HAN = ("zh", "ja", "zh-Hant")  # written without spaces: a paragraph's tokens are its characters
+
+
+def escape_rtl(text: str) -> str:
+    """escape_text for right-to-left pages: runs of Latin letters and digits set left to right."""
+    out, at = [], 0
+    for run in _LATIN_RUN.finditer(text):
+        out += [escape_text(text[at : run.start()]), rf"\LR{{{escape_text(run.group(0))}}}"]
+        at = run.end()
+    return "".join([*out, escape_text(text[at:])])
+
+
 class PageWriter:
-    """Draws a page's worth of blocks (a little more than fits; the renderer drops the overflow)."""
+    """Draws a page's worth of blocks (a little more than fits; the renderer drops the overflow).
+    English and Chinese pages draw on the bundled prose; the other languages (kit.latex.fonts.WORLD)
+    on kit.languages' sentences in Faker's locale, unless the pool has the user's prose."""
 
     def __init__(self, rng: np.random.Generator, language: str, pool: dict[str, list[str]] | None = None):
         self.rng = rng
         self.language = language
         self.pool = pool or {}
+        if language in WORLD:
+            self._world_init()
+            return
         self.paragraphs = self.pool.get("paragraph") or list(paragraphs(language))
         self.more_paragraphs = self.pool.get("paragraph_more") or self.paragraphs
         self.titles = Titles(language, tuple(self.more_paragraphs), paragraphs(language))
@@ -37,14 +60,44 @@ class PageWriter:
         self.numbered = bool(rng.random() < 0.6)
         self.section_number, self.subsection_number = int(rng.integers(0, 6)), 0
 
+    def _world_init(self) -> None:
+        lang, rng = languages.language(self.language), self.rng
+        self.fake = locale_faker(lang.locales[0])
+        self.fake.seed_instance(int(rng.integers(2**31)))
+        self.paragraphs = self.pool.get("paragraph") or []
+        self.more_paragraphs = self.pool.get("paragraph_more") or self.paragraphs
+        self.words = list(languages.word_list(self.language))
+        self.rtl = lang.direction == "rtl"
+        self.numbered = bool(rng.random() < 0.6)
+        self.section_number, self.subsection_number = int(rng.integers(0, 6)), 0
+
+    @property
+    def world(self) -> bool:
+        return self.language in WORLD
+
+    @property
+    def separator(self) -> str:
+        """Between a paragraph's tokens and its sentences."""
+        return "" if self.language in UNSPACED_HAN else " "
+
+    def escape(self, text: str) -> str:
+        return escape_rtl(text) if self.world and self.rtl else escape_text(text)
+
     def pick(self, options):
         return options[int(self.rng.integers(len(options)))]
 
     # -- text ------------------------------------------------------------------------------------
     def sentences(self, count: int, first: bool = False) -> str:
-        return pick_sentences(
-            self.rng, self.paragraphs if first else self.more_paragraphs, count, self.language
-        )
+        if self.world and not self.paragraphs:
+            return self.separator.join(
+                languages.sentence(self.rng, self.fake, self.language) for _ in range(count)
+            )
+        split_as = "zh" if self.language in UNSPACED_HAN else self.language
+        return pick_sentences(self.rng, self.paragraphs if first else self.more_paragraphs, count, split_as)
+
+    def phrase(self, low: int, high: int) -> str:
+        """A title's or heading's words in a language of WORLD, without the closing stop."""
+        return languages.sentence(self.rng, self.fake, self.language, low, high).rstrip(".。।")
 
     def inline_math(self) -> str:
         pool = self.pool.get("formula")
@@ -57,9 +110,11 @@ class PageWriter:
 
     def paragraph(self, first: bool = False) -> Block:
         text = self.sentences(int(self.rng.integers(2, 7)), first)
-        separator = "" if self.language == "zh" else " "
-        tokens = list(text) if self.language == "zh" else text.split(" ")
-        source_parts, target_parts = [escape_text(t) for t in tokens], list(tokens)
+        if self.world and self.rtl and self.rng.random() < 0.7:
+            text = languages.embed_latin(self.rng, text)
+        separator = self.separator
+        tokens = list(text) if self.language in UNSPACED_HAN else text.split(" ")
+        source_parts, target_parts = [self.escape(t) for t in tokens], list(tokens)
         for _ in range(int(self.rng.integers(0, 4)) if self.rng.random() < 0.5 else 0):
             at = int(self.rng.integers(len(tokens) + 1))
             math = self.inline_math()
@@ -68,14 +123,23 @@ class PageWriter:
         return Block("paragraph", separator.join(source_parts), separator.join(target_parts))
 
     # -- blocks ----------------------------------------------------------------------------------
+    def title_text(self) -> str:
+        """A document's title, without its authors."""
+        return self.phrase(2, 7) if self.world else self.titles.title(self.rng)
+
     def title(self) -> Block:
-        title = self.titles.title(self.rng)
-        author = ("，" if self.language == "zh" else ", ").join(self.titles.authors(self.rng))
-        source = rf"\gdtitle{{{escape_text(title)}}}{{{escape_text(author)}}}"
+        if self.world:
+            title = self.title_text()
+            names = [self.fake.name() for _ in range(int(self.rng.integers(1, 4)))]
+            author = ("、" if self.separator == "" else ", ").join(names)
+        else:
+            title = self.titles.title(self.rng)
+            author = ("，" if self.language == "zh" else ", ").join(self.titles.authors(self.rng))
+        source = rf"\gdtitle{{{self.escape(title)}}}{{{self.escape(author)}}}"
         return Block("title", source, f"\\title{{{title}}}\n\n\\author{{{author}}}")
 
     def heading(self, level: str) -> Block:
-        text = self.titles.heading(self.rng)
+        text = self.phrase(1, 4) if self.world else self.titles.heading(self.rng)
         if self.numbered and level == "section":
             self.section_number, self.subsection_number = self.section_number + 1, 0
             text = f"{self.section_number} {text}"
@@ -83,7 +147,7 @@ class PageWriter:
             self.subsection_number += 1
             text = f"{self.section_number or 1}.{self.subsection_number} {text}"
         macro = "gdsection" if level == "section" else "gdsubsection"
-        return Block(level, rf"\{macro}{{{escape_text(text)}}}", f"\\{level}*{{{text}}}")
+        return Block(level, rf"\{macro}{{{self.escape(text)}}}", f"\\{level}*{{{text}}}")
 
     def display_math(self) -> Block:
         pool = self.pool.get("formula")
@@ -102,13 +166,13 @@ class PageWriter:
         return Block("table", f"\\begin{{center}}\n{box}\n\\end{{center}}", tabular)
 
     def table_generator(self) -> TableGenerator:
-        return TableGenerator(self.rng, self.words, "" if self.language == "zh" else " ")
+        return TableGenerator(self.rng, self.words, self.separator)
 
     def bullet_list(self) -> Block:
         env = "itemize" if self.rng.random() < 0.6 else "enumerate"
         items = [self.sentences(1) for _ in range(int(self.rng.integers(2, 6)))]
         source = "\n".join(
-            [f"\\begin{{{env}}}", *(f"\\item {escape_text(i)}" for i in items), f"\\end{{{env}}}"]
+            [f"\\begin{{{env}}}", *(f"\\item {self.escape(i)}" for i in items), f"\\end{{{env}}}"]
         )
         target = "\n".join([f"\\begin{{{env}}}", *(f"\\item {i}" for i in items), f"\\end{{{env}}}"])
         return Block("list", source, target)
@@ -136,5 +200,5 @@ class PageWriter:
             else:
                 block = self.paragraph()
             out.append(block)
-            used += len(block.target) * (2 if self.language == "zh" else 1) + 60
+            used += len(block.target) * (2 if self.language in ("zh", "ja", "zh-Hant", "ko") else 1) + 60
         return out

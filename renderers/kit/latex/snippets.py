@@ -31,8 +31,9 @@ _NOT_LATIN = re.compile(r"[^\u0000-\u024f\u2010-\u2027\u2030-\u205e]")
 
 def typesets_in(text: str, language: str) -> bool:
     """Whether a template of ``language`` can typeset ``text`` as plain text: English templates
-    (pdflatex) take Latin script only; Chinese ones (xelatex, CJK fonts) take anything."""
-    return language == "zh" or not _NOT_LATIN.search(text)
+    (pdflatex) take Latin script only; those of other languages (xelatex) take anything, and a
+    letter their faces lack rejects the page."""
+    return language != "en" or not _NOT_LATIN.search(text)
 
 
 def braces_balanced(source: str) -> bool:

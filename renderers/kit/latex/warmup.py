@@ -9,7 +9,7 @@ and shape the pages use, in a fixed order before any page; it is typeset but nev
 
 from __future__ import annotations
 
-from gotdata.renderers.kit.latex.fonts import PAGE_FAMILIES
+from gotdata.renderers.kit.latex.fonts import CJK_FAMILIES, PAGE_FAMILIES, page_font_switch
 
 SIZES = [
     r"\fontsize{10}{12}\selectfont",
@@ -40,8 +40,11 @@ def warmup_page(families: list[str]) -> str:
     lines = [r"\clearpage"] + [rf"{{{size} {MATH}}}" for size in SIZES]
     for family in sorted(set(families)):
         latin = family in PAGE_FAMILIES
-        switch = rf"\fontfamily{{{PAGE_FAMILIES[family]}}}" if latin else rf"\CJKfamily{{{family}}}"
-        sample = "Ag" if latin else "Ag汉字"
+        if latin or family in CJK_FAMILIES:
+            switch = rf"\fontfamily{{{PAGE_FAMILIES[family]}}}" if latin else rf"\CJKfamily{{{family}}}"
+        else:  # a face of another language (kit.latex.fonts.WORLD)
+            switch = page_font_switch(family)
+        sample = "Ag汉字" if family in CJK_FAMILIES else "Ag"
         styled = "".join(rf"{{{style}\selectfont {sample}}}" for style in STYLES)
         lines += [rf"{{{switch}{size}{styled}}}" for size in SIZES]
     lines.append(r"\clearpage")
