@@ -2,18 +2,22 @@
 
 import json
 import re
+import statistics
 from decimal import Decimal
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz
 
 from gotdata.corpus import CorpusError
+from gotdata.readback import read_image, require_reader
 from gotdata.renderer import Job, Rejection, Sample
-from gotdata.renderers.charts import ChartRenderer, echarts, mpl
+from gotdata.renderers.charts import NOT_ECHARTS, ChartRenderer, echarts, mpl
 from gotdata.renderers.charts.generate import _format, make_spec
 from gotdata.renderers.charts.spec import ChartSpec, Series
 from gotdata.renderers.charts.text import builtin_text
 from gotdata.renderers.kit.glyphs import CJK_FALLBACK, advance_widths, font_file, missing_glyphs
+from gotdata.renderers.kit.languages import CODES, LANGUAGES
 from gotdata.renderers.kit.svgraster import SvgRasterizer
 from gotdata.seeding import make_rng
 
@@ -214,3 +218,42 @@ def test_missing_echarts_is_a_clear_error_before_anything_is_written(tmp_path):
         "render", "--renderer", "chart", "--n", "4", "--param", "kinds=[radar]", "--out", str(out)
     )
     assert unknown.returncode == 2 and "kinds" in unknown.stderr
+
+
+WORLD_CODES = [code for code in CODES if code not in ("en", "zh")]
+
+
+@pytest.mark.parametrize("code", WORLD_CODES)
+def test_every_language_is_drawn_and_an_independent_reader_reads_its_titles(code):
+    """Charts worded in each language, by both backends: accepted, and Tesseract with the
+    language's data finds each chart's title among what it reads (a partial match: it reads the
+    whole chart)."""
+    lang = LANGUAGES[code]
+    require_reader({lang.reader})
+    results = render(8, language=code)
+    samples = [r for r in results if isinstance(r, Sample)]
+    assert len(samples) >= 5, [r for r in results if isinstance(r, Rejection)]
+    backends = {"matplotlib"} if code in NOT_ECHARTS else {"matplotlib", "pyecharts"}
+    assert {s.params["backend"] for s in samples} == backends
+    scores = []
+    for sample in samples:
+        assert sample.params["language"] == code
+        title = json.loads(sample.target)["title"]
+        if title == "None":
+            continue
+        image = sample.images[0].convert("L")
+        read = read_image(image.resize((image.width * 2, image.height * 2)), lang.reader, "sparse")
+        squeeze = (lambda t: "".join(t.split())) if not lang.spaced else (lambda t: " ".join(t.split()))
+        scores.append(fuzz.partial_ratio(squeeze(title), squeeze(read)) / 100)
+    median = statistics.median(scores)
+    print(f"chart reader {code}: median title agreement {median:.3f} over {len(scores)} charts")
+    assert median >= 0.8, (code, scores)
+
+
+def test_the_default_wording_stays_english_and_chinese_and_mixed_means_all():
+    assert ChartRenderer.parse_params({}).languages == ("en", "zh")
+    assert ChartRenderer.parse_params({"language": "mixed"}).languages == CODES
+    with pytest.raises(ValueError, match="choose from"):
+        ChartRenderer.parse_params({"language": "xx"})
+    with pytest.raises(ValueError, match="cannot draw hi: use matplotlib"):
+        ChartRenderer.parse_params({"language": ["ru", "hi"], "backend": "pyecharts"})

@@ -6,8 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from gotdata.renderer import RendererParams
-from gotdata.renderers.kit.languages import requested
+from gotdata.renderers.kit.languages import LanguageParams
 
 # What composed pages are written in: languages whose words xelatex's PDFs give back in reading
 # order, so that every block's text can be checked and boxed. Not Arabic (its letters extract as
@@ -21,7 +20,9 @@ def _as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-class DocumentParams(RendererParams):
+class DocumentParams(LanguageParams):
+    ALLOWED = DOCUMENT_LANGUAGES
+
     language: str | list[str] = Field(
         "en",
         description="page language: an ISO 639-1 code (en; with xelatex: zh, zh-Hant, ja, ru, uk, el, th, "
@@ -57,13 +58,8 @@ class DocumentParams(RendererParams):
     max_dpi: int = Field(150, ge=50, le=400)
     timeout: float = Field(120.0, gt=0, description="seconds one TeX run may take")
 
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return requested(self.language, DOCUMENT_LANGUAGES)
-
     @model_validator(mode="after")
     def _ranges(self) -> DocumentParams:
-        requested(self.language, DOCUMENT_LANGUAGES)  # a clear error for a language pages cannot check
         if (
             self.min_pages > self.max_pages
             or self.min_dpi > self.max_dpi

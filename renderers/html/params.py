@@ -6,13 +6,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from gotdata.renderer import RendererParams
-from gotdata.renderers.kit.languages import CODES, LANGUAGES, requested
+from gotdata.renderers.kit.languages import CODES, LANGUAGES, LanguageParams
 
 OVERLAYS = ("stamp", "signature", "watermark", "annotation")
 
 
-class HtmlParams(RendererParams):
+class HtmlParams(LanguageParams):
     genres: list[str] = Field(default_factory=list, description="genres to draw from (default: all)")
     language: str | list[str] = Field(
         "en",
@@ -47,13 +46,8 @@ class HtmlParams(RendererParams):
     max_scale: float = Field(1.5, ge=0.5, le=3, description="image pixels per CSS pixel, highest")
     timeout: float = Field(20.0, gt=0, description="seconds the browser may spend on one sheet")
 
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return requested(self.language)
-
     @model_validator(mode="after")
     def _ranges(self) -> HtmlParams:
-        requested(self.language)  # a clear error for an unknown code
         if self.writing_mode == "vertical" and not any(LANGUAGES[c].vertical for c in self.languages):
             vertical = [c for c in CODES if LANGUAGES[c].vertical]
             raise ValueError(f"vertical writing is for {', '.join(vertical)}; none of {self.languages}")

@@ -17,9 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import ClassVar
 
 import numpy as np
+from pydantic import model_validator
 
+from gotdata.renderer import RendererParams
 from gotdata.renderers.kit import glyphs
 
 # Latin faces by role (fonts-liberation2, fonts-texgyre, fonts-dejavu-core, fonts-crosextra-carlito,
@@ -197,6 +200,23 @@ def requested(value: str | list[str], allowed: tuple[str, ...] = CODES) -> tuple
         choices = ", ".join(allowed)
         raise ValueError(f"languages {wrong or '[]'} not available here; choose from {choices} or mixed")
     return codes
+
+
+class LanguageParams(RendererParams):
+    """Parameters of a renderer that writes in languages: its ``language`` field (a code, a list
+    of codes, or mixed) is checked against ``ALLOWED``, and ``languages`` gives the codes."""
+
+    ALLOWED: ClassVar[tuple[str, ...]] = CODES
+    language: str | list[str]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return requested(self.language, self.ALLOWED)
+
+    @model_validator(mode="after")
+    def _known_languages(self) -> LanguageParams:
+        requested(self.language, self.ALLOWED)  # a clear error for a code the renderer does not write
+        return self
 
 
 @cache
