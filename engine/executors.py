@@ -60,6 +60,9 @@ class RayExecutor:
             # A cluster of this run only: Ray's processes listen on 127.0.0.1, not on every
             # interface (read once, when Ray is first imported; its processes inherit it).
             os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        # Ray would report usage to its servers, probing cloud metadata addresses (169.254.169.254)
+        # on the way: a run talks to its own cluster and store only
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         import ray
 
         started_here = not ray.is_initialized()

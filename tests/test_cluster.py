@@ -33,7 +33,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def cluster(s3):
-    env = os.environ | s3 | {"RAY_AUTH_MODE": "disabled"}
+    env = os.environ | s3 | {"RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
     address = f"127.0.0.1:{_free_port()}"
     common = ["--num-cpus=1", "--object-store-memory=100000000", "--disable-usage-stats"]
     head = [RAY, "start", "--head", f"--port={address.split(':')[1]}", "--include-dashboard=false", *common]
