@@ -20,9 +20,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 THUMB = 300
 
 
-def first_page(genre: str, params: dict, seeds=range(40)) -> Sample:
-    cls = registry.get("html")
-    renderer = cls(cls.parse_params({"genres": [genre], "blank_prob": 0, "max_scale": 1.0} | params))
+def first_sample(renderer_name: str, params: dict, seeds=range(40)) -> Sample:
+    """The first sample of ``seeds`` the renderer keeps."""
+    cls = registry.get(renderer_name)
+    renderer = cls(cls.parse_params(params))
     corpus = renderer.load_corpus([])
     renderer.setup()
     try:
@@ -32,7 +33,11 @@ def first_page(genre: str, params: dict, seeds=range(40)) -> Sample:
                 return result
     finally:
         renderer.close()
-    raise SystemExit(f"{genre}: every seed was rejected")
+    raise SystemExit(f"{renderer_name} {params}: every seed was rejected")
+
+
+def first_page(genre: str, params: dict) -> Sample:
+    return first_sample("html", {"genres": [genre], "blank_prob": 0, "max_scale": 1.0} | params)
 
 
 def contact_sheet(pages: list[tuple[str, Image.Image]], columns: int = 5) -> Image.Image:
