@@ -34,7 +34,7 @@ $(NODE_STAMP): scripts/node/package.json scripts/node/package-lock.json $(APT_ST
 	@touch $@
 
 demo: setup
-	$(BIN)/gotdata render examples/demo.yaml --out demo-output --workers 2
+	$(BIN)/gotdata render examples/demo.yaml --out demo-output --workers 2 --overwrite  # after an upgrade: the new demo
 	$(BIN)/gotdata inspect demo-output --gallery demo-output/gallery
 	@echo "Demo dataset written to $(CURDIR)/demo-output (see manifest.json; gallery: demo-output/gallery/index.html)"
 
