@@ -11,7 +11,7 @@ from rich.table import Table
 
 from gotdata import layout
 from gotdata.manifest import MANIFEST, load_manifest
-from gotdata.progress import component_table
+from gotdata.progress import component_table, messages_table
 from gotdata.streaming import complete_shards
 
 
@@ -52,6 +52,7 @@ def summarise(out_dir: str | Path, sample_shards: int = 8) -> dict[str, Any]:
         "samples": totals["samples"],
         "components": totals["components"],
         "rejects": totals["rejects"],
+        "reject_messages": totals["reject_messages"],
         "samples_per_worker_second": round(totals["samples"] / seconds, 2) if seconds else None,
         "distributions_from": f"{sum(len(v['width']) for v in sizes.values())} samples, {len(shards)} shards",
         "distributions": {
@@ -83,4 +84,5 @@ def summary_tables(summary: dict[str, Any]) -> list[Table]:
     for component, fields in summary["distributions"].items():
         for name, q in fields.items():
             dist.add_row(component, name, *(f"{q[k]:g}" for k in ("min", "p10", "median", "p90", "max")))
-    return [head, dist]
+    said = messages_table(summary["reject_messages"])
+    return [head, dist] if said is None else [head, said, dist]

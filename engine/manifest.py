@@ -26,6 +26,9 @@ class ShardRecord(BaseModel):
     node: str = ""  # host, and Ray node id where Ray ran it
     components: dict[str, int] = Field(default_factory=dict)
     rejects: dict[str, dict[str, int]] = Field(default_factory=dict)
+    # component -> reason -> the first message a renderer gave with it (what went wrong, not only
+    # how often)
+    reject_messages: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class Manifest(BaseModel):
@@ -52,14 +55,18 @@ class Manifest(BaseModel):
         samples = sum(r.samples for r in self.shards.values())
         components: dict[str, int] = {}
         rejects: dict[str, dict[str, int]] = {}
-        for record in self.shards.values():
+        messages: dict[str, dict[str, str]] = {}
+        for _, record in sorted(self.shards.items()):
+            for name, said in record.reject_messages.items():
+                for reason, message in said.items():
+                    messages.setdefault(name, {}).setdefault(reason, message)
             for name, count in record.components.items():
                 components[name] = components.get(name, 0) + count
             for name, reasons in record.rejects.items():
                 bucket = rejects.setdefault(name, {})
                 for reason, count in reasons.items():
                     bucket[reason] = bucket.get(reason, 0) + count
-        return {"samples": samples, "components": components, "rejects": rejects}
+        return {"samples": samples, "components": components, "rejects": rejects, "reject_messages": messages}
 
     def save(self, out: str | Path | Sink) -> None:
         """Replace the manifest at once (readers see the old one or the new one, whole)."""

@@ -155,6 +155,19 @@ def component_table(title: str, components: dict[str, int], rejects: dict[str, d
     return table
 
 
+def messages_table(messages: dict[str, dict[str, str]]) -> Table | None:
+    """The first message a renderer gave with each rejection reason; None when none gave one."""
+    if not messages:
+        return None
+    table = Table(title="rejections: the first message of each reason", show_lines=False)
+    for column in ("component", "reason", "message"):
+        table.add_column(column)
+    for name, said in sorted(messages.items()):
+        for reason, message in sorted(said.items()):
+            table.add_row(name, reason, message)
+    return table
+
+
 def summary_table(manifest: Manifest, seconds: float, rendered_now: int) -> Table:
     totals = manifest.totals()
     table = component_table("gotdata render summary", totals["components"], totals["rejects"])

@@ -20,7 +20,7 @@ from gotdata import augment, encode, layout, registry
 from gotdata.components import load_component
 from gotdata.executors import InProcessExecutor, RayExecutor
 from gotdata.manifest import MANIFEST, Manifest, load_manifest
-from gotdata.progress import RunProgress, StoreWatch, summary_table
+from gotdata.progress import RunProgress, StoreWatch, messages_table, summary_table
 from gotdata.quantities import format_duration
 from gotdata.recipe import Recipe
 from gotdata.shard_task import ShardResult, ShardSpec
@@ -295,6 +295,9 @@ def _render_with(
     seconds = time.perf_counter() - started
     if options.progress:
         console.print(summary_table(manifest, seconds, rendered))
+        said = messages_table(manifest.totals()["reject_messages"])
+        if said is not None:
+            console.print(said)
     out_dir = sink.folder if isinstance(sink, LocalSink) else sink.location
     return RunReport(out_dir, manifest, len(specs), rendered, seconds)
 

@@ -20,10 +20,12 @@ from gotdata.manifest import ShardRecord
 from gotdata.memory import cap_memory
 from gotdata.plan import Plan
 from gotdata.recipe import Recipe
-from gotdata.renderer import Job
+from gotdata.renderer import Job, Rejection
 from gotdata.seeding import make_rng, sample_seed
 from gotdata.sinks import DEFAULT_PATIENCE, open_sink
 from gotdata.write_path import Draw, render_stage, sample_record
+
+MESSAGE_CHARS = 300  # of a rejection's message kept in the manifest
 
 
 class RunawayRejects(RuntimeError):
@@ -60,6 +62,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     recipe, plan = spec.recipe, Plan(spec.recipe)
     name = layout.shard_name(spec.prefix, spec.shard)
     rejects: dict[str, Counter[str]] = defaultdict(Counter)
+    messages: dict[str, dict[str, str]] = defaultdict(dict)
     components: Counter[str] = Counter()
     indices = iter(plan.shard_indices(spec.shard))
     chunk_size = max(warm_renderer(c)[0].batch_size for c in recipe.components)
@@ -68,7 +71,7 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
     with open_sink(spec.out_dir, spec.store_patience).upload(name) as upload:
         writer = layout.ShardWriter(upload.handle)
         while chunk := list(islice(indices, chunk_size)):
-            for component_name, fields in render_indices(recipe, plan, chunk, rejects):
+            for component_name, fields in render_indices(recipe, plan, chunk, rejects, messages):
                 writer.write(fields)
                 components[component_name] += 1
             done += len(chunk)
@@ -86,15 +89,21 @@ def render_shard(spec: ShardSpec, report: Reporter | None = None) -> ShardResult
         node=socket.gethostname(),
         components=dict(components),
         rejects={name: dict(sorted(c.items())) for name, c in sorted(rejects.items())},
+        reject_messages={name: dict(sorted(m.items())) for name, m in sorted(messages.items()) if m},
     )
     return ShardResult(spec.shard, record)
 
 
 def render_indices(
-    recipe: Recipe, plan: Plan, indices: list[int], rejects: dict[str, Counter[str]]
+    recipe: Recipe,
+    plan: Plan,
+    indices: list[int],
+    rejects: dict[str, Counter[str]],
+    messages: dict[str, dict[str, str]] | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
     """(component name, sample fields) for each index, in order; a rejected index is tried again
-    with its next attempt's seed. Rejection reasons are counted in ``rejects``."""
+    with its next attempt's seed. Rejection reasons are counted in ``rejects``, and the first
+    message a renderer gave with each reason kept in ``messages``."""
     attempts = dict.fromkeys(indices, 0)
     records: dict[int, tuple[str, dict[str, Any]]] = {}
     while attempts:
@@ -114,6 +123,8 @@ def render_indices(
             for draw, outcome in zip(draws, outcomes, strict=True):
                 fields, reasons = sample_record(recipe, renderer, draw, outcome)
                 rejects[component.name].update(reasons)  # augmentation tries that failed count too
+                if messages is not None and isinstance(outcome, Rejection) and outcome.detail:
+                    messages[component.name].setdefault(outcome.reason, outcome.detail[:MESSAGE_CHARS])
                 if fields is not None:
                     records[draw.index] = (component.name, fields)
                     continue

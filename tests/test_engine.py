@@ -67,6 +67,12 @@ def test_rejects_are_counted_and_replaced(tmp_path, write):
     manifest = load_manifest(tmp_path / "out")
     assert manifest.totals()["samples"] == 40  # shards keep their size
     assert manifest.totals()["rejects"]["molecule"]["invalid_smiles"] > 5
+    # what went wrong, not only how often: the renderer's first message with each reason
+    said = manifest.totals()["reject_messages"]["molecule"]
+    assert said["invalid_smiles"] in ("C1CC", "not_a_smiles")
+    from gotdata.inspection import summarise
+
+    assert summarise(tmp_path / "out", sample_shards=1)["reject_messages"] == {"molecule": said}
 
 
 def test_a_corpus_of_garbage_stops_the_run(tmp_path, write):
