@@ -32,6 +32,7 @@ from gotdata.renderers.kit.latex.fonts import available_cjk_fonts, available_pag
 from gotdata.renderers.kit.latex.snippets import read_snippets, typesets_in
 from gotdata.renderers.kit.latex.text import LICENCES
 from gotdata.renderers.kit.latex.warmup import warmup_page
+from gotdata.renderers.kit.page.captions import CAPTION_LANGUAGES
 from gotdata.renderers.kit.page.figures import KINDS, FigureMaker
 
 
@@ -102,8 +103,8 @@ class DocumentRenderer(Renderer):
         self.families = available_page_families()
         self.cjk_fonts = available_cjk_fonts()
         self.figures = FigureMaker(sorted(set(p.figure_kinds)))
-        # figures (charts' words, captions) are written in English and Chinese only
-        self.figures.setup(sorted({language for _, language in self.templates if language in ("en", "zh")}))
+        # figures (charts' words, captions) are written in the captions' languages only
+        self.figures.setup(sorted({code for _, code in self.templates if code in CAPTION_LANGUAGES}))
         self.planner = Planner(p, self.templates, self.families, self.cjk_fonts, self.figures, self._pool_for)
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ from gotdata.renderers.kit.latex import templates
 from gotdata.renderers.kit.latex.fonts import draw_page_font
 from gotdata.renderers.kit.latex.pages import PageWriter
 from gotdata.renderers.kit.latex.snippets import typesets_in
+from gotdata.renderers.kit.page.captions import CAPTION_LANGUAGES
 from gotdata.renderers.kit.page.figures import Figure, FigureMaker, markup
 
 CAPACITY = 4200  # characters of markdown a one-column 11 pt page holds, roughly
@@ -87,7 +88,7 @@ class Planner:
             "pages": pages,
         }
         figures = [int(rng.integers(p.min_figures, p.max_figures + 1)) for _ in range(pages)]
-        if language not in ("en", "zh"):  # captions and charts' words are written in these two only
+        if language not in CAPTION_LANGUAGES:  # no captions in its language: no figures
             figures = [0] * pages
         capacity = CAPACITY * (0.6 if info.get("landscape") else 1.0) * {10: 1.25, 11: 1.0, 12: 0.85}[size]
         long_table = pages > 1 and info["columns"] == "1" and rng.random() < p.long_table_prob

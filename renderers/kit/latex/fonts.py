@@ -85,7 +85,7 @@ def available_cjk_fonts() -> list[str]:
 # with fontspec in faces of kit.languages. Scripts of CJK_WORLD go through xeCJK.
 WORLD = tuple(code for code in LANGUAGES if code not in ("en", "zh"))
 CJK_WORLD = ("ja", "ko", "zh-Hant")
-_SCRIPT_TAGS = {"Arabic": "Arabic", "Hebrew": "Hebrew", "Devanagari": "Devanagari", "Thai": "Thai"}
+SHAPED_SCRIPTS = {"Arabic", "Hebrew", "Devanagari", "Thai"}  # fontspec's Script= names them so
 
 
 def world_family(face: str) -> str:
@@ -93,6 +93,7 @@ def world_family(face: str) -> str:
     return "gd" + re.sub(r"[^a-z]", "", face.lower())
 
 
+@cache
 def world_preamble(code: str) -> str:
     """Preamble lines that declare every TeX face of language ``code`` as a family a page can switch
     to, and set the script's direction and line breaking; ends with bidi where the script is
@@ -105,7 +106,7 @@ def world_preamble(code: str) -> str:
         lines += [rf"\setCJKfamilyfont{{{world_family(f)}}}{{{f}}}" for f in tex_faces(code)]
         lines += [r"\xeCJKsetup{CJKspace=true}"] if code == "ko" else []
     else:
-        script = _SCRIPT_TAGS.get(lang.script)
+        script = lang.script if lang.script in SHAPED_SCRIPTS else None
         features = f"[NFSSFamily={{}},Script={script}]" if script else "[NFSSFamily={}]"
         for face in tex_faces(code):
             family = world_family(face)

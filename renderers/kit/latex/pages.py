@@ -48,6 +48,7 @@ class PageWriter:
         self.rng = rng
         self.language = language
         self.pool = pool or {}
+        self.rtl = languages.language(language).direction == "rtl"
         if language in WORLD:
             self._world_init()
             return
@@ -67,7 +68,6 @@ class PageWriter:
         self.paragraphs = self.pool.get("paragraph") or []
         self.more_paragraphs = self.pool.get("paragraph_more") or self.paragraphs
         self.words = list(languages.word_list(self.language))
-        self.rtl = lang.direction == "rtl"
         self.numbered = bool(rng.random() < 0.6)
         self.section_number, self.subsection_number = int(rng.integers(0, 6)), 0
 
@@ -81,7 +81,7 @@ class PageWriter:
         return "" if self.language in UNSPACED_HAN else " "
 
     def escape(self, text: str) -> str:
-        return escape_rtl(text) if self.world and self.rtl else escape_text(text)
+        return escape_rtl(text) if self.rtl else escape_text(text)
 
     def pick(self, options):
         return options[int(self.rng.integers(len(options)))]
@@ -110,7 +110,7 @@ class PageWriter:
 
     def paragraph(self, first: bool = False) -> Block:
         text = self.sentences(int(self.rng.integers(2, 7)), first)
-        if self.world and self.rtl and self.rng.random() < 0.7:
+        if self.rtl and self.rng.random() < 0.7:
             text = languages.embed_latin(self.rng, text)
         separator = self.separator
         tokens = list(text) if self.language in UNSPACED_HAN else text.split(" ")

@@ -39,9 +39,10 @@ def warmup_page(families: list[str]) -> str:
     Math fonts are the template's, the same for every family: one pass over the sizes covers them."""
     lines = [r"\clearpage"] + [rf"{{{size} {MATH}}}" for size in SIZES]
     for family in sorted(set(families)):
-        latin = family in PAGE_FAMILIES
-        if latin or family in CJK_FAMILIES:
-            switch = rf"\fontfamily{{{PAGE_FAMILIES[family]}}}" if latin else rf"\CJKfamily{{{family}}}"
+        if family in PAGE_FAMILIES:
+            switch = rf"\fontfamily{{{PAGE_FAMILIES[family]}}}"
+        elif family in CJK_FAMILIES:
+            switch = rf"\CJKfamily{{{family}}}"
         else:  # a face of another language (kit.latex.fonts.WORLD)
             switch = page_font_switch(family)
         sample = "Ag汉字" if family in CJK_FAMILIES else "Ag"

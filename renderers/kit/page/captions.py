@@ -21,6 +21,9 @@ CHART_KINDS = {
         "donut": "环形图", "scatter": "散点图", "bar_line": "柱线组合图",
     },
 }  # fmt: skip
+# the languages captions (and charts on pages) are written in
+CAPTION_LANGUAGES = tuple(CHART_KINDS)
+
 COUNTS = {
     "en": ["no", "one", "two", "three", "four", "five", "six", "seven"],
     "zh": ["无", "一个", "两个", "三个", "四个", "五个", "六个", "七个"],
